@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Lawline.Server.Agents;
+using Lawline.Server.Callers;
+using Lawline.Server.Platforms;
+using Lawline.Server.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Lawline.Server.Data;
+
+/// <summary>
+/// The one database context. Every platform-owned set is filtered to the current user's platform subtree
+/// (<see cref="CurrentUser.VisiblePlatformIds"/>), and every change is written to the audit log in the
+/// same transaction as the change itself.
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, CurrentUser currentUser, TimeProvider clock)
+    : IdentityDbContext<AppUser, IdentityRole<int>, int>(options)
+{
+    public DbSet<Platform> Platforms => Set<Platform>();
+    public DbSet<Skill> Skills => Set<Skill>();
+    public DbSet<Seat> Seats => Set<Seat>();
+    public DbSet<LawFirm> LawFirms => Set<LawFirm>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<Caller> Callers => Set<Caller>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public CurrentUser CurrentUser => currentUser;
+
+    // Read by the query filters; EF Core evaluates these per query on this context instance.
+    private bool ScopeIsUnrestricted => currentUser.IsUnrestricted;
+    private IReadOnlyList<int> ScopePlatformIds => currentUser.VisiblePlatformIds;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        builder.Entity<Platform>().HasQueryFilter(p => ScopeIsUnrestricted || ScopePlatformIds.Contains(p.Id));
+        FilterByPlatform<Seat>(builder);
+        FilterByPlatform<LawFirm>(builder);
+        FilterByPlatform<Agent>(builder);
+        FilterByPlatform<Caller>(builder);
+        builder.Entity<AuditEntry>().HasQueryFilter(a =>
+            ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
+    }
+
+    private void FilterByPlatform<T>(ModelBuilder builder) where T : class, IPlatformOwned
+        => builder.Entity<T>().HasQueryFilter(e => ScopeIsUnrestricted || ScopePlatformIds.Contains(e.PlatformId));
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Strings are Unicode everywhere; enums are stored as their names so the data reads well in SQL.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        if (Database.IsSqlite())
+        {
+            // SQLite has no date type: store instants as sortable integers so they can be compared and ordered.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
+    /// <summary>Records that a person saw personal data. Saved with the next <see cref="SaveChangesAsync(CancellationToken)"/>.</summary>
+    public void AuditRead(string entityType, object entityId, int? platformId, string what)
+        => AuditEntries.Add(NewEntry(AuditAction.ReadPersonalData, entityType, entityId.ToString(), platformId, what));
+
+    public void AuditEvent(AuditAction action, string entityType, object? entityId, int? platformId, string? details)
+        => AuditEntries.Add(NewEntry(action, entityType, entityId?.ToString(), platformId, details));
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var pending = CaptureChanges();
+        if (pending.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // Keys of new rows exist only after the insert, so the change and its audit lines share one transaction.
+        var ownsTransaction = Database.CurrentTransaction is null;
+        await using var transaction = ownsTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        foreach (var change in pending)
+        {
+            AuditEntries.Add(NewEntry(change.Action, change.EntityType, change.KeyOf(), PlatformOf(change.Entry.Entity), change.Details));
+        }
+        await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return written;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+        => throw new NotSupportedException("Use SaveChangesAsync so that changes are audited.");
+
+    private AuditEntry NewEntry(AuditAction action, string entityType, string? entityId, int? platformId, string? details) => new()
+    {
+        At = clock.GetUtcNow(),
+        UserId = currentUser.UserId,
+        UserName = currentUser.UserName,
+        Action = action,
+        EntityType = entityType,
+        EntityId = entityId,
+        PlatformId = platformId,
+        Details = details,
+        RemoteAddress = currentUser.RemoteAddress,
+    };
+
+    private List<PendingChange> CaptureChanges()
+    {
+        var changes = new List<PendingChange>();
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.Entity is AuditEntry || entry.State is EntityState.Unchanged or EntityState.Detached
+                || entry.Metadata.IsOwned() || entry.Metadata.ClrType == typeof(Dictionary<string, object>))
+            {
+                continue;
+            }
+            var action = entry.State switch
+            {
+                EntityState.Added => AuditAction.Create,
+                EntityState.Deleted => AuditAction.Delete,
+                _ => AuditAction.Update,
+            };
+            var details = Describe(entry, action);
+            if (action == AuditAction.Update && details is null)
+            {
+                continue;
+            }
+            changes.Add(new PendingChange(entry, action, entry.Metadata.ClrType.Name, details));
+        }
+        return changes;
+    }
+
+    private static int? PlatformOf(object entity) => entity switch
+    {
+        IPlatformOwned owned => owned.PlatformId,
+        Platform platform => platform.Id,
+        AppUser user => user.PlatformId,
+        _ => null,
+    };
+
+    // Personal values and secrets never reach the audit log in clear; the log says that they changed.
+    private static readonly HashSet<string> Masked =
+        [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp), nameof(AppUser.ConcurrencyStamp),
+         nameof(Caller.PhoneE164), nameof(Agent.MobileE164), nameof(Caller.Name), nameof(AppUser.PhoneNumber),
+         nameof(AppUser.Email), nameof(AppUser.NormalizedEmail), nameof(LawFirm.ContactPhone)];
+
+    private static readonly JsonSerializerOptions AuditJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private static readonly HashSet<string> Noise = [nameof(AppUser.ConcurrencyStamp), nameof(AppUser.AccessFailedCount)];
+
+    private static string? Describe(EntityEntry entry, AuditAction action)
+    {
+        var values = new Dictionary<string, object?>();
+        foreach (var property in entry.Properties)
+        {
+            var name = property.Metadata.Name;
+            if (action == AuditAction.Update && (!property.IsModified || Noise.Contains(name)
+                || Equals(property.OriginalValue, property.CurrentValue)))
+            {
+                continue;
+            }
+            if (property.Metadata.IsPrimaryKey() && action != AuditAction.Delete)
+            {
+                continue;
+            }
+            var value = action == AuditAction.Delete ? property.OriginalValue : property.CurrentValue;
+            values[name] = Masked.Contains(name) ? (value is null ? null : "***") : value;
+        }
+        if (values.Count == 0)
+        {
+            return action == AuditAction.Update ? null : "{}";
+        }
+        return JsonSerializer.Serialize(values, AuditJson);
+    }
+
+    private sealed record PendingChange(EntityEntry Entry, AuditAction Action, string EntityType, string? Details)
+    {
+        public string? KeyOf()
+        {
+            var key = Entry.Metadata.FindPrimaryKey();
+            return key is null ? null : string.Join(",", key.Properties.Select(p => Entry.Property(p.Name).CurrentValue));
+        }
+    }
+}

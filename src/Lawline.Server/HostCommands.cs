@@ -1,0 +1,47 @@
+using Lawline.Server.Data;
+using Lawline.Server.Demo;
+using Lawline.Server.Security;
+
+namespace Lawline.Server;
+
+/// <summary>
+/// Commands run instead of the web host: `seed-demo` fills the demonstration data; `--demo` on a normal
+/// start does the same on first start.
+/// </summary>
+internal static class HostCommands
+{
+    public sealed record Command(string? Name, string[] HostArgs, string[] CommandArgs);
+
+    public static Command Parse(string[] args)
+    {
+        var hostArgs = args.Where(a => a != "--demo").ToList();
+        if (args.Contains("--demo"))
+        {
+            hostArgs.Add("--Lawline:Demo=true");
+        }
+        if (hostArgs.Count > 0 && hostArgs[0] is "seed-demo")
+        {
+            return new Command(hostArgs[0], [.. hostArgs.Skip(1)], [.. hostArgs.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal))]);
+        }
+        return new Command(null, [.. hostArgs], []);
+    }
+
+    public static async Task<int> RunAsync(WebApplication app, Command command)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        switch (command.Name)
+        {
+            case "seed-demo":
+                var initializer = app.Services.GetServices<IHostedService>().OfType<DatabaseInitializer>().Single();
+                await initializer.InitializeAsync(services, demo: false, CancellationToken.None);
+                services.GetRequiredService<CurrentUser>().ActAsSystem("seed-demo");
+                var summary = await services.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
+                Console.WriteLine(summary);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync($"Unknown command '{command.Name}'.");
+                return 2;
+        }
+    }
+}

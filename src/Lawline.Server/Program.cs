@@ -1,0 +1,40 @@
+using Lawline.Server;
+using Lawline.Server.Agents;
+using Lawline.Server.Callers;
+using Lawline.Server.Components;
+using Lawline.Server.Data;
+using Lawline.Server.Demo;
+using Lawline.Server.Platforms;
+using Lawline.Server.Security;
+
+var command = HostCommands.Parse(args);
+var builder = WebApplication.CreateBuilder(command.HostArgs);
+
+builder.AddLawlineHost();
+builder.AddLawlineDatabase();
+builder.AddLawlineSecurity();
+builder.AddPlatforms();
+builder.AddAgents();
+builder.AddCallers();
+builder.AddDemo();
+builder.AddLawlineUi();
+
+var app = builder.Build();
+
+if (command.Name is not null)
+{
+    return await HostCommands.RunAsync(app, command);
+}
+
+app.UseLawlineHost();
+app.MapLawlineHost();
+app.MapLawlineSecurity();
+app.MapPlatforms();
+app.MapAgents();
+app.MapCallers();
+app.MapLawlineUi();
+
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using Lawline.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lawline.Server.Security;
+
+/// <summary>
+/// Who is acting in this scope (HTTP request or Blazor circuit) and which platforms they may see.
+/// The database context reads <see cref="VisiblePlatformIds"/> in its query filters, so scoping holds
+/// for every query, whatever page or endpoint issued it.
+/// </summary>
+public sealed class CurrentUser
+{
+    private static readonly IReadOnlyList<int> NoPlatforms = [];
+
+    public int? UserId { get; private set; }
+    public string UserName { get; private set; } = "anonymous";
+    public string DisplayName { get; private set; } = string.Empty;
+    public int? PlatformId { get; private set; }
+    public IReadOnlySet<string> Roles { get; private set; } = new HashSet<string>();
+    public string? RemoteAddress { get; set; }
+
+    /// <summary>True for the system itself (start-up, seeding, jobs) and for an administrator without a platform.</summary>
+    public bool IsUnrestricted { get; private set; }
+
+    /// <summary>The user's platform and every platform below it. Empty for an anonymous caller.</summary>
+    public IReadOnlyList<int> VisiblePlatformIds { get; private set; } = NoPlatforms;
+
+    public bool IsAuthenticated => UserId is not null || IsUnrestricted;
+    public bool IsInRole(string role) => Roles.Contains(role);
+    public bool CanSeeFullCallerDetails => LawlineRoles.SeeFullCallerDetails.Any(Roles.Contains);
+    public bool CanSee(int platformId) => IsUnrestricted || VisiblePlatformIds.Contains(platformId);
+
+    /// <summary>Acts as the system: sees everything. For start-up, seeding and background jobs only.</summary>
+    public void ActAsSystem(string name = "system")
+    {
+        UserId = null;
+        UserName = name;
+        DisplayName = name;
+        IsUnrestricted = true;
+        Roles = new HashSet<string>(LawlineRoles.All);
+        VisiblePlatformIds = NoPlatforms;
+    }
+
+    /// <summary>A platform just created below one this user sees belongs to their subtree too.</summary>
+    internal void IncludeNewSubPlatform(int platformId)
+    {
+        if (!IsUnrestricted && !VisiblePlatformIds.Contains(platformId))
+        {
+            VisiblePlatformIds = [.. VisiblePlatformIds, platformId];
+        }
+    }
+
+    /// <summary>Loads the user's platform subtree. Inactive or unknown users see nothing.</summary>
+    public async Task InitializeAsync(ClaimsPrincipal principal, AppDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (principal.Identity?.IsAuthenticated != true
+            || !int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        {
+            return;
+        }
+
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId && u.IsActive)
+            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.PlatformId, PlatformPath = u.Platform != null ? u.Platform.Path : null })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return;
+        }
+
+        UserId = user.Id;
+        UserName = user.UserName ?? string.Empty;
+        DisplayName = user.DisplayName;
+        PlatformId = user.PlatformId;
+        Roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet();
+        if (user.PlatformId is null)
+        {
+            // Only administrators may exist without a platform; anyone else without one sees nothing.
+            IsUnrestricted = Roles.Contains(LawlineRoles.Administrator);
+            return;
+        }
+
+        var path = user.PlatformPath!;
+        VisiblePlatformIds = await db.Platforms.IgnoreQueryFilters().AsNoTracking()
+            .Where(p => p.Path.StartsWith(path))
+            .Select(p => p.Id)
+            .ToListAsync(cancellationToken);
+    }
+}

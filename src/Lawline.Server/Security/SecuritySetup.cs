@@ -1,0 +1,136 @@
+using System.Security.Claims;
+using Lawline.Server.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Lawline.Server.Security;
+
+public static class SecuritySetup
+{
+    private const string SmartScheme = "Lawline";
+
+    public static IHostApplicationBuilder AddLawlineSecurity(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<TokenService>();
+        services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.Password.RequiredLength = 8;
+                options.Password.RequireDigit = true;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = false;
+                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@";
+            })
+            .AddRoles<IdentityRole<int>>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<LawlineClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddDataProtection()
+            .SetApplicationName("Lawline")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataDirectory(builder), "keys")));
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = SmartScheme;
+                options.DefaultChallengeScheme = SmartScheme;
+            })
+            // API clients send a bearer token; the browser UI has the sign-in cookie. One scheme picks.
+            .AddPolicyScheme(SmartScheme, "Cookie or bearer token", options =>
+            {
+                options.ForwardDefaultSelector = context =>
+                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        ? JwtBearerDefaults.AuthenticationScheme
+                        : IdentityConstants.ApplicationScheme;
+            })
+            .AddJwtBearer(options => options.MapInboundClaims = false)
+            .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
+            {
+                options.LoginPath = "/account/login";
+                options.LogoutPath = "/account/logout";
+                options.AccessDeniedPath = "/account/denied";
+                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.SlidingExpiration = true;
+                options.Cookie.Name = "lawline.auth";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                // The API answers 401/403; only pages redirect to the sign-in page.
+                options.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden);
+            }));
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenService>((options, tokens) => options.TokenValidationParameters = tokens.ValidationParameters());
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(LawlineRoles.AdministerPolicy, p => p.RequireRole(LawlineRoles.Administrator))
+            .AddPolicy(LawlineRoles.ManagePeoplePolicy, p => p.RequireRole(LawlineRoles.Administrator, LawlineRoles.PlatformManager));
+        services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    private static string DataDirectory(IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(LawlineOptions.Section).Get<LawlineOptions>() ?? new LawlineOptions();
+        return options.ResolveDataDirectory(builder.Environment.ContentRootPath);
+    }
+
+    private static Task ApiOrRedirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Resolves who is calling and which platforms they see, once per request, before any endpoint runs.</summary>
+    public static IApplicationBuilder UseCurrentUser(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var user = context.RequestServices.GetRequiredService<CurrentUser>();
+        user.RemoteAddress = context.Connection.RemoteIpAddress?.ToString();
+        var db = context.RequestServices.GetRequiredService<AppDbContext>();
+        await user.InitializeAsync(context.User, db, context.RequestAborted);
+        await next(context);
+    });
+
+    public static IEndpointRouteBuilder MapLawlineSecurity(this IEndpointRouteBuilder app)
+    {
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapAuditApi();
+        app.MapAccountEndpoints();
+        return app;
+    }
+}
+
+/// <summary>A Blazor circuit has its own DI scope: resolve the signed-in user's platform scope for it too.</summary>
+internal sealed class CurrentUserCircuitHandler(
+    CurrentUser currentUser,
+    AuthenticationStateProvider authentication,
+    IDbContextFactory<AppDbContext> databases) : CircuitHandler
+{
+    public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await currentUser.InitializeAsync(state.User, db, cancellationToken);
+    }
+}
