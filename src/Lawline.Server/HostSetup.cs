@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Lawline.Server.Common;
 using Lawline.Server.Data;
@@ -20,7 +21,21 @@ public static class HostSetup
         services.AddOptions<LawlineOptions>().BindConfiguration(LawlineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Field errors are keyed like the JSON the client sent (camelCase), whoever produced them.
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                var errors = validation.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value);
+                validation.Errors.Clear();
+                foreach (var (key, messages) in errors)
+                {
+                    validation.Errors[key] = messages;
+                }
+            }
+        });
+        // Unreadable bodies (malformed JSON, wrong types) reach the exception handler, which says what was wrong.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddValidation();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>

@@ -143,10 +143,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     };
 
     // Personal values and secrets never reach the audit log in clear; the log says that they changed.
-    private static readonly HashSet<string> Masked =
+    private static readonly HashSet<string> MaskedEverywhere =
         [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp), nameof(AppUser.ConcurrencyStamp),
-         nameof(Caller.PhoneE164), nameof(Agent.MobileE164), nameof(Caller.Name), nameof(AppUser.PhoneNumber),
-         nameof(AppUser.Email), nameof(AppUser.NormalizedEmail), nameof(LawFirm.ContactPhone)];
+         nameof(AppUser.PhoneNumber), nameof(AppUser.Email), nameof(AppUser.NormalizedEmail),
+         nameof(Caller.PhoneE164), nameof(Agent.MobileE164), nameof(LawFirm.ContactPhone)];
+
+    private static bool IsMasked(Type entity, string property)
+        => MaskedEverywhere.Contains(property) || (entity == typeof(Caller) && property is nameof(Caller.Name) or nameof(Caller.Notes));
 
     private static readonly JsonSerializerOptions AuditJson = new()
     {
@@ -172,7 +175,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
                 continue;
             }
             var value = action == AuditAction.Delete ? property.OriginalValue : property.CurrentValue;
-            values[name] = Masked.Contains(name) ? (value is null ? null : "***") : value;
+            values[name] = IsMasked(entry.Metadata.ClrType, name) ? (value is null ? null : "***") : value;
         }
         if (values.Count == 0)
         {

@@ -42,6 +42,19 @@ public sealed class CurrentUser
         VisiblePlatformIds = NoPlatforms;
     }
 
+    /// <summary>Takes over another scope's identity (see <see cref="UserScopes"/>).</summary>
+    internal void CopyFrom(CurrentUser other)
+    {
+        UserId = other.UserId;
+        UserName = other.UserName;
+        DisplayName = other.DisplayName;
+        PlatformId = other.PlatformId;
+        Roles = other.Roles;
+        RemoteAddress = other.RemoteAddress;
+        IsUnrestricted = other.IsUnrestricted;
+        VisiblePlatformIds = other.VisiblePlatformIds;
+    }
+
     /// <summary>A platform just created below one this user sees belongs to their subtree too.</summary>
     internal void IncludeNewSubPlatform(int platformId)
     {

@@ -19,6 +19,9 @@ public static class SecuritySetup
     {
         var services = builder.Services;
         services.AddSingleton<TokenService>();
+        services.AddScoped<UserAdministration>();
+        services.AddScoped<AuditLogReader>();
+        services.AddScoped<UserScopes>();
         services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
 
         services.AddIdentityCore<AppUser>(options =>
