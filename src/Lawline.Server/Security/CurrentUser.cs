@@ -26,6 +26,9 @@ public sealed class CurrentUser
     /// <summary>The user's platform and every platform below it. Empty for an anonymous caller.</summary>
     public IReadOnlyList<int> VisiblePlatformIds { get; private set; } = NoPlatforms;
 
+    /// <summary>Whether <see cref="InitializeAsync"/>, <see cref="ActAsSystem"/> or <see cref="CopyFrom"/> has run.</summary>
+    public bool IsInitialized { get; private set; }
+
     public bool IsAuthenticated => UserId is not null || IsUnrestricted;
     public bool IsInRole(string role) => Roles.Contains(role);
     public bool CanSeeFullCallerDetails => LawlineRoles.SeeFullCallerDetails.Any(Roles.Contains);
@@ -34,6 +37,7 @@ public sealed class CurrentUser
     /// <summary>Acts as the system: sees everything. For start-up, seeding and background jobs only.</summary>
     public void ActAsSystem(string name = "system")
     {
+        IsInitialized = true;
         UserId = null;
         UserName = name;
         DisplayName = name;
@@ -45,6 +49,7 @@ public sealed class CurrentUser
     /// <summary>Takes over another scope's identity (see <see cref="UserScopes"/>).</summary>
     internal void CopyFrom(CurrentUser other)
     {
+        IsInitialized = true;
         UserId = other.UserId;
         UserName = other.UserName;
         DisplayName = other.DisplayName;
@@ -67,6 +72,7 @@ public sealed class CurrentUser
     /// <summary>Loads the user's platform subtree. Inactive or unknown users see nothing.</summary>
     public async Task InitializeAsync(ClaimsPrincipal principal, AppDbContext db, CancellationToken cancellationToken = default)
     {
+        IsInitialized = true;
         if (principal.Identity?.IsAuthenticated != true
             || !int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
