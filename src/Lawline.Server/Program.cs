@@ -8,7 +8,15 @@ using Lawline.Server.Platforms;
 using Lawline.Server.Security;
 
 var command = HostCommands.Parse(args);
-var builder = WebApplication.CreateBuilder(command.HostArgs);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = command.HostArgs,
+    // Settings files and static assets live beside the binaries, wherever the process was started from.
+    ContentRootPath = AppContext.BaseDirectory,
+});
+// Serves library assets (MudBlazor, the Blazor script) from the build output in every environment, not only
+// in Development; a published app has them in wwwroot and this is a no-op there.
+builder.WebHost.UseStaticWebAssets();
 
 builder.AddLawlineHost();
 builder.AddLawlineDatabase();

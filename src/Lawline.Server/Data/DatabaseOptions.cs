@@ -34,6 +34,9 @@ public sealed class LawlineOptions
     /// <summary>Fill the demonstration platforms and people on first start (same as the seed-demo command).</summary>
     public bool Demo { get; set; }
 
-    public string ResolveDataDirectory(string contentRoot)
-        => Path.GetFullPath(Path.IsPathRooted(DataDirectory) ? DataDirectory : Path.Combine(contentRoot, DataDirectory));
+    /// <summary>
+    /// A relative data directory is taken from the working directory (where the operator started Lawline;
+    /// `dotnet run` keeps the caller's directory, see the server's csproj), not from the binaries' folder.
+    /// </summary>
+    public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory, Environment.CurrentDirectory);
 }

@@ -20,8 +20,7 @@ public static class DatabaseSetup
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var lawline = services.GetRequiredService<IOptions<LawlineOptions>>().Value;
-            var environment = services.GetRequiredService<IHostEnvironment>();
-            Configure(options, database, lawline.ResolveDataDirectory(environment.ContentRootPath));
+            Configure(options, database, lawline.ResolveDataDirectory());
         }, ServiceLifetime.Scoped);
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");

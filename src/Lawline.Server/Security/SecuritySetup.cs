@@ -90,7 +90,7 @@ public static class SecuritySetup
     private static string DataDirectory(IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(LawlineOptions.Section).Get<LawlineOptions>() ?? new LawlineOptions();
-        return options.ResolveDataDirectory(builder.Environment.ContentRootPath);
+        return options.ResolveDataDirectory();
     }
 
     private static Task ApiOrRedirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

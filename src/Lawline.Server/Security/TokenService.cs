@@ -20,11 +20,11 @@ public sealed class TokenService
     private readonly TimeProvider _clock;
     private readonly TimeSpan _lifetime;
 
-    public TokenService(IOptions<LawlineOptions> options, IHostEnvironment environment, TimeProvider clock)
+    public TokenService(IOptions<LawlineOptions> options, TimeProvider clock)
     {
         _clock = clock;
         _lifetime = options.Value.AccessTokenLifetime;
-        var keyFile = Path.Combine(options.Value.ResolveDataDirectory(environment.ContentRootPath), "keys", "token-signing.key");
+        var keyFile = Path.Combine(options.Value.ResolveDataDirectory(), "keys", "token-signing.key");
         SigningKey = new SymmetricSecurityKey(LoadOrCreateKey(keyFile));
     }
 
