@@ -6,6 +6,8 @@ using Lawline.Server.Data;
 using Lawline.Server.Demo;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
+using Lawline.Server.Taxonomy;
+using Lawline.Server.WorkOrders;
 
 var command = HostCommands.Parse(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -24,6 +26,8 @@ builder.AddLawlineSecurity();
 builder.AddPlatforms();
 builder.AddAgents();
 builder.AddCallers();
+builder.AddTaxonomy();
+builder.AddWorkOrders();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -40,6 +44,8 @@ app.MapLawlineSecurity();
 app.MapPlatforms();
 app.MapAgents();
 app.MapCallers();
+app.MapTaxonomy();
+app.MapWorkOrders();
 app.MapLawlineUi();
 
 await app.RunAsync();

@@ -3,6 +3,8 @@ using Lawline.Server.Agents;
 using Lawline.Server.Callers;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
+using Lawline.Server.Taxonomy;
+using Lawline.Server.WorkOrders;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +18,9 @@ namespace Lawline.Server.Data;
 /// (<see cref="CurrentUser.VisiblePlatformIds"/>), and every change is written to the audit log in the
 /// same transaction as the change itself.
 /// </summary>
+/// <summary>Records that are their own history (work-order events, taxonomy revisions) or bookkeeping: not copied into the audit log.</summary>
+public interface INotAudited;
+
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options, CurrentUser currentUser, TimeProvider clock)
     : IdentityDbContext<AppUser, IdentityRole<int>, int>(options)
 {
@@ -26,6 +31,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<Caller> Callers => Set<Caller>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ConsultationCategory> Categories => Set<ConsultationCategory>();
+    public DbSet<CategoryRevision> CategoryRevisions => Set<CategoryRevision>();
+    public DbSet<WorkOrder> WorkOrders => Set<WorkOrder>();
+    public DbSet<WorkOrderEvent> WorkOrderEvents => Set<WorkOrderEvent>();
+    public DbSet<WorkOrderSequence> WorkOrderSequences => Set<WorkOrderSequence>();
+    public DbSet<WorkOrderTimeLimit> WorkOrderTimeLimits => Set<WorkOrderTimeLimit>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -43,6 +54,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<LawFirm>(builder);
         FilterByPlatform<Agent>(builder);
         FilterByPlatform<Caller>(builder);
+        FilterByPlatform<WorkOrder>(builder);
+        FilterByPlatform<WorkOrderEvent>(builder);
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }
@@ -113,7 +126,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         var changes = new List<PendingChange>();
         foreach (var entry in ChangeTracker.Entries())
         {
-            if (entry.Entity is AuditEntry || entry.State is EntityState.Unchanged or EntityState.Detached
+            if (entry.Entity is AuditEntry or INotAudited || entry.State is EntityState.Unchanged or EntityState.Detached
                 || entry.Metadata.IsOwned() || entry.Metadata.ClrType == typeof(Dictionary<string, object>))
             {
                 continue;
@@ -146,7 +159,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     private static readonly HashSet<string> MaskedEverywhere =
         [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp), nameof(AppUser.ConcurrencyStamp),
          nameof(AppUser.PhoneNumber), nameof(AppUser.Email), nameof(AppUser.NormalizedEmail),
-         nameof(Caller.PhoneE164), nameof(Agent.MobileE164), nameof(LawFirm.ContactPhone)];
+         nameof(Caller.PhoneE164), nameof(Agent.MobileE164), nameof(LawFirm.ContactPhone),
+         nameof(WorkOrder.CallerPhoneE164), nameof(WorkOrder.CallerName)];
 
     private static bool IsMasked(Type entity, string property)
         => MaskedEverywhere.Contains(property) || (entity == typeof(Caller) && property is nameof(Caller.Name) or nameof(Caller.Notes));

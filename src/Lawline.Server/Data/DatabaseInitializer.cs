@@ -48,6 +48,9 @@ internal sealed partial class DatabaseInitializer(
         }
 
         await EnsureAdministratorAsync(services, db, cancellationToken);
+        await Platforms.SkillCatalog.EnsureDefaultsAsync(db, cancellationToken);
+        await Taxonomy.TaxonomyFeature.EnsureDefaultTaxonomyAsync(services, cancellationToken);
+        await WorkOrders.WorkOrdersFeature.EnsureDefaultTimeLimitsAsync(db, cancellationToken);
         if (demo)
         {
             await services.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);

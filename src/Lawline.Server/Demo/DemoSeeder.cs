@@ -29,19 +29,6 @@ public sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Time
     public const string DemoPasswordVariable = "LAWLINE_DEMO_PASSWORD";
     private const string Mark = "（演示）";
 
-    public static readonly (string Code, string Name, bool Special, bool General)[] SkillCatalogue =
-    [
-        ("LABOR", "劳动争议", false, false),
-        ("FAMILY", "婚姻家庭", false, false),
-        ("CONTRACT", "合同纠纷", false, false),
-        ("GENERAL", "综合", false, true),
-        ("WOMEN-CHILDREN", "妇女儿童", true, false),
-        ("CONSUMER", "消费者权益", true, false),
-        ("MIGRANT-WAGES", "农民工讨薪", true, false),
-        ("SME", "中小微企业", true, false),
-        ("LINE-12345", "12345专线", true, false),
-    ];
-
     private static readonly string[] FirmNames =
     [
         "楚天律师事务所", "江汉明理律师事务所", "长江正信律师事务所", "汉阳同德律师事务所",
@@ -228,21 +215,8 @@ public sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Time
 
     private async Task<Dictionary<string, Skill>> EnsureSkillsAsync(CancellationToken cancellationToken)
     {
-        var existing = await db.Skills.AsTracking().ToDictionaryAsync(s => s.Code, cancellationToken);
-        var order = 0;
-        foreach (var (code, name, special, general) in SkillCatalogue)
-        {
-            order += 10;
-            if (!existing.ContainsKey(code) && existing.Values.All(s => s.Name != name))
-            {
-                existing[code] = db.Skills.Add(new Skill
-                {
-                    Code = code, Name = name, IsSpecialLine = special, IsGeneral = general, SortOrder = order, IsDemo = true,
-                }).Entity;
-            }
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        return existing;
+        await SkillCatalog.EnsureDefaultsAsync(db, cancellationToken);
+        return await db.Skills.AsTracking().ToDictionaryAsync(s => s.Code, cancellationToken);
     }
 
     private async Task<List<Seat>> AddSeatsAsync(Platform platform, Dictionary<string, Skill> skills,

@@ -19,6 +19,36 @@ public sealed record SaveSkillRequest(
 /// <summary>The skill catalogue shared by every platform of the installation.</summary>
 public sealed class SkillCatalog(AppDbContext db)
 {
+    /// <summary>The skills every hotline starts with (the default taxonomy maps categories to these codes).</summary>
+    public static readonly (string Code, string Name, bool Special, bool General)[] Defaults =
+    [
+        ("LABOR", "劳动争议", false, false),
+        ("FAMILY", "婚姻家庭", false, false),
+        ("CONTRACT", "合同纠纷", false, false),
+        ("GENERAL", "综合", false, true),
+        ("WOMEN-CHILDREN", "妇女儿童", true, false),
+        ("CONSUMER", "消费者权益", true, false),
+        ("MIGRANT-WAGES", "农民工讨薪", true, false),
+        ("SME", "中小微企业", true, false),
+        ("LINE-12345", "12345专线", true, false),
+    ];
+
+    /// <summary>Creates the default skills that are missing (by code or name); existing ones are left as they are.</summary>
+    public static async Task EnsureDefaultsAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var existing = await db.Skills.AsNoTracking().Select(s => new { s.Code, s.Name }).ToListAsync(cancellationToken);
+        var order = 0;
+        foreach (var (code, name, special, general) in Defaults)
+        {
+            order += 10;
+            if (existing.All(s => s.Code != code && s.Name != name))
+            {
+                db.Skills.Add(new Skill { Code = code, Name = name, IsSpecialLine = special, IsGeneral = general, SortOrder = order });
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public Task<List<SkillDto>> ListAsync(bool includeInactive, CancellationToken cancellationToken)
         => db.Skills.AsNoTracking().Where(s => includeInactive || s.IsActive)
             .OrderBy(s => s.SortOrder).ThenBy(s => s.Code)
