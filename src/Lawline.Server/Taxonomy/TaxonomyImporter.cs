@@ -147,7 +147,6 @@ public sealed class TaxonomyImporter(AppDbContext db, TaxonomyIndex index, Curre
     {
         var errors = new Dictionary<string, string[]>();
         var levels = new Dictionary<string, int>(StringComparer.Ordinal);
-        var siblings = new HashSet<(string?, string)>();
         var result = new List<TaxonomyNode>();
         if (document.Nodes.Count == 0)
         {
@@ -193,10 +192,6 @@ public sealed class TaxonomyImporter(AppDbContext db, TaxonomyIndex index, Curre
             if (node.Skill is not null && !skills.ContainsKey(node.Skill))
             {
                 problems.Add($"'{node.Code}': unknown skill '{node.Skill}'.");
-            }
-            if (!siblings.Add((node.ParentCode, node.Name)))
-            {
-                problems.Add($"'{node.Code}': another category under the same parent is already named '{node.Name}'.");
             }
             if (problems.Count > 0)
             {

@@ -91,7 +91,8 @@ public sealed record WorkOrderSummary(int Id, string Number, int PlatformId, Wor
     string? CategoryCode, string? CategoryName, string Question, string OwnerName, DateTimeOffset CreatedAt, DateTimeOffset DueAt,
     bool IsOverdue, bool IsDueSoon);
 
-public sealed record WorkOrderPage(IReadOnlyList<WorkOrderSummary> Items, int Total, int Page, int PageSize);
+/// <summary>One page of results. <see cref="TotalIsCapped"/> means there are more than <see cref="Total"/>.</summary>
+public sealed record WorkOrderPage(IReadOnlyList<WorkOrderSummary> Items, int Total, bool TotalIsCapped, int Page, int PageSize);
 
 public sealed record AttachmentDto(int Id, string FileName, string ContentType, long Size, DateTimeOffset UploadedAt, string UploadedBy);
 

@@ -249,15 +249,19 @@ public sealed class WorkOrderService(
             .ToListAsync(cancellationToken);
     }
 
+    public const int CountCap = 10_000;
+
     public async Task<WorkOrderPage> SearchAsync(WorkOrderQuery query, CancellationToken cancellationToken)
     {
         var orders = await FilterAsync(query, cancellationToken);
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
-        var total = await orders.CountAsync(cancellationToken);
+        // Counting stops at a cap: "10,000+" tells a person to narrow the filters, and it keeps a search on
+        // millions of orders fast.
+        var total = await orders.Take(CountCap + 1).CountAsync(cancellationToken);
         var rows = await orders.OrderByDescending(w => w.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(SummaryRow).ToListAsync(cancellationToken);
-        return new WorkOrderPage([.. rows.Select(ToSummary)], total, page, pageSize);
+        return new WorkOrderPage([.. rows.Select(ToSummary)], Math.Min(total, CountCap), total > CountCap, page, pageSize);
     }
 
     /// <summary>Every order matching the filters, for the Excel export (at most <paramref name="limit"/>).</summary>
@@ -366,8 +370,21 @@ public sealed class WorkOrderService(
         }
         if (!string.IsNullOrWhiteSpace(query.Phone))
         {
-            var term = PhoneNumberFormatter.TryNormalize(query.Phone, out var number) ? number!.E164 : query.Phone.Trim();
-            orders = orders.Where(w => w.CallerPhoneE164 == term || w.CallerPhoneE164!.EndsWith(term));
+            // A whole number uses the index; a fragment (the last digits a caller gives) matches the end of numbers.
+            if (PhoneNumberFormatter.TryNormalize(query.Phone, out var number))
+            {
+                var e164 = number!.E164;
+                orders = orders.Where(w => w.CallerPhoneE164 == e164);
+            }
+            else
+            {
+                var digits = new string([.. query.Phone.Where(char.IsAsciiDigit)]);
+                if (digits.Length < 4)
+                {
+                    throw new ValidationFailedException("phone", "Give the whole number or at least its last four digits.");
+                }
+                orders = orders.Where(w => w.CallerPhoneE164!.EndsWith(digits));
+            }
         }
         if (!string.IsNullOrWhiteSpace(query.CategoryCode))
         {
