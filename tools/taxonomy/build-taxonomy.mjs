@@ -6,12 +6,14 @@
 //   src/Lawline.Server/Taxonomy/Data/civil-2020-second-level.csv
 //
 // Usage (from the repository root):
-//   node tools/taxonomy/build-taxonomy.mjs [--charges-dir DIR] [--out-dir DIR] [--civil-level2 part|category]
+//   node tools/taxonomy/build-taxonomy.mjs [--charges-dir DIR] [--out-dir DIR] [--civil-level2 full|part|category]
 //
 //   --charges-dir   folder with the criminal-charge Markdown files
 //                   (default: ../shared/data/taxonomy/criminal-charges beside the repository)
 //   --out-dir       output folder (default: src/Lawline.Server/Taxonomy/Data)
-//   --civil-level2  "part" (default): level 2 of MS is the regulation's 11 parts (第一部分…);
+//   --civil-level2  "full" (default): the regulation's own four levels under the MS root (part → second-level
+//                   cause → third-level cause → fourth-level cause), five levels deep like the court's 2011 tree;
+//                   "part": level 2 of MS is the regulation's 11 parts (第一部分…);
 //                   "category": level 2 is its 54 second-level causes (一、…五十四、) instead.
 //
 // Needs only Node.js (18+). See tools/taxonomy/README.md.
@@ -30,7 +32,7 @@ function parseArgs(argv) {
   const args = {
     chargesDir: path.resolve(repoRoot, '..', 'shared', 'data', 'taxonomy', 'criminal-charges'),
     outDir: path.join(repoRoot, 'src', 'Lawline.Server', 'Taxonomy', 'Data'),
-    civilLevel2: 'part',
+    civilLevel2: 'full',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -43,7 +45,7 @@ function parseArgs(argv) {
     else if (a === '--civil-level2') args.civilLevel2 = next();
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!['part', 'category'].includes(args.civilLevel2)) throw new Error('--civil-level2 must be part or category');
+  if (!['full', 'part', 'category'].includes(args.civilLevel2)) throw new Error('--civil-level2 must be full, part or category');
   return args;
 }
 
@@ -137,17 +139,20 @@ function buildCivil(mode) {
   let categoryNo = 0;
   for (const p of parts) {
     const partCode = `MS.${pad(p.no, 2)}`;
-    if (mode === 'part') nodes.push(node(partCode, p.name, 'MS', 2, p.skill));
+    if (mode !== 'category') nodes.push(node(partCode, p.name, 'MS', 2, p.skill));
     for (const c of p.categories) {
       categoryNo++;
-      const categoryCode = `MS.${pad(categoryNo, 2)}`;
+      // full: MS.08.16 (the 16th second-level cause, inside part 08); category: MS.16 directly under MS.
+      const categoryCode = mode === 'full' ? `${partCode}.${pad(categoryNo, 2)}` : `MS.${pad(categoryNo, 2)}`;
+      if (mode === 'full') nodes.push(node(categoryCode, c.name, partCode, 3, null));
       if (mode === 'category') nodes.push(node(categoryCode, c.name, 'MS', 2, p.skill));
-      const level2Code = mode === 'part' ? partCode : categoryCode;
+      const parentCode = mode === 'part' ? partCode : categoryCode;
+      const causeLevel = mode === 'full' ? 4 : 3;
       for (const cause of c.causes) {
-        const causeCode = `${level2Code}.${pad(cause.no, 3)}`;
-        nodes.push(node(causeCode, cause.name, level2Code, 3, cause.skill));
+        const causeCode = `${parentCode}.${pad(cause.no, 3)}`;
+        nodes.push(node(causeCode, cause.name, parentCode, causeLevel, cause.skill));
         for (const s of cause.subs) {
-          nodes.push(node(`${causeCode}.${pad(s.no, 2)}`, s.name, causeCode, 4, s.skill));
+          nodes.push(node(`${causeCode}.${pad(s.no, 2)}`, s.name, causeCode, causeLevel + 1, s.skill));
         }
       }
       secondLevel.push({

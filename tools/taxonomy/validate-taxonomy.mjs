@@ -82,7 +82,7 @@ nodes.forEach((n, i) => {
   if (typeof n.name !== 'string' || n.name.trim() === '') problem(`${where}: empty name`);
   else if (/\s/.test(n.name)) problem(`${where}: whitespace in name "${n.name}"`);
   if (n.skill !== null && !SKILLS.has(n.skill)) problem(`${where}: unknown skill ${n.skill}`);
-  if (!Number.isInteger(n.level) || n.level < 1 || n.level > 4) problem(`${where}: level ${n.level} outside 1..4`);
+  if (!Number.isInteger(n.level) || n.level < 1 || n.level > 5) problem(`${where}: level ${n.level} outside 1..5`);
 
   if (n.parentCode === null) {
     if (!/^(MS|XS|XZ|ZX-[A-Z]{2})$/.test(n.code)) problem(`${where}: root code not MS, XS, XZ or ZX-XX`);
@@ -165,14 +165,14 @@ const rootOf = (n) => {
   for (let hops = 0; n && n.parentCode && hops < 10; hops++) n = byCode.get(n.parentCode);
   return n && !n.parentCode ? n.code : null;
 };
-const counts = new Map(roots.map((r) => [r.code, [0, 0, 0, 0]]));
-for (const n of nodes) if (counts.has(rootOf(n)) && n.level >= 1 && n.level <= 4) counts.get(rootOf(n))[n.level - 1]++;
+const counts = new Map(roots.map((r) => [r.code, [0, 0, 0, 0, 0]]));
+for (const n of nodes) if (counts.has(rootOf(n)) && n.level >= 1 && n.level <= 5) counts.get(rootOf(n))[n.level - 1]++;
 const skills = new Map();
 for (const n of nodes) skills.set(effectiveSkill(n), (skills.get(effectiveSkill(n)) ?? 0) + 1);
 
 console.log(`default-taxonomy version ${doc.version}: ${nodes.length} nodes`);
-console.log('root        L1   L2   L3   L4  total  name');
-const totals = [0, 0, 0, 0];
+console.log('root        L1   L2   L3   L4   L5  total  name');
+const totals = [0, 0, 0, 0, 0];
 for (const r of roots) {
   const c = counts.get(r.code);
   c.forEach((v, k) => { totals[k] += v; });
