@@ -20,8 +20,9 @@ public sealed record SaveLawFirmRequest(
 public sealed class LawFirmService(AppDbContext db)
 {
     public Task<List<LawFirmDto>> ListAsync(int? platformId, CancellationToken cancellationToken)
-        => Project(db.LawFirms.AsNoTracking().Where(f => platformId == null || f.PlatformId == platformId))
-            .OrderBy(f => f.Name).ToListAsync(cancellationToken);
+        // Ordered before the projection: EF Core cannot translate an ORDER BY on the projected record.
+        => Project(db.LawFirms.AsNoTracking().Where(f => platformId == null || f.PlatformId == platformId).OrderBy(f => f.Name))
+            .ToListAsync(cancellationToken);
 
     public async Task<LawFirmDto> GetAsync(int id, CancellationToken cancellationToken)
         => await Project(db.LawFirms.AsNoTracking().Where(f => f.Id == id)).SingleOrDefaultAsync(cancellationToken)

@@ -14,6 +14,7 @@ namespace Lawline.Server.Data;
 internal sealed partial class DatabaseInitializer(
     IServiceScopeFactory scopes,
     IOptions<LawlineOptions> options,
+    IConfiguration configuration,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public const string AdminUserName = "admin";
@@ -64,7 +65,9 @@ internal sealed partial class DatabaseInitializer(
             return;
         }
         var users = services.GetRequiredService<UserManager<AppUser>>();
-        var configured = Environment.GetEnvironmentVariable(AdminPasswordVariable);
+        // Read through configuration, which includes the environment variables: a host (or a test) can also set
+        // it per instance, e.g. --LAWLINE_ADMIN_PASSWORD=..., without touching the process environment.
+        var configured = configuration[AdminPasswordVariable];
         var password = string.IsNullOrEmpty(configured) ? GeneratePassword() : configured;
         var admin = new AppUser
         {
