@@ -16,12 +16,14 @@ public static class DatabaseSetup
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<CurrentUser>();
-        builder.Services.AddDbContextFactory<AppDbContext>((services, options) =>
+        // Options are built once (they hold the provider, the migrations assembly, the interceptors); each
+        // scope (request, circuit operation) gets its own context bound to its CurrentUser.
+        builder.Services.AddDbContext<AppDbContext>((services, options) =>
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var lawline = services.GetRequiredService<IOptions<LawlineOptions>>().Value;
             Configure(options, database, lawline.ResolveDataDirectory());
-        }, ServiceLifetime.Scoped);
+        }, contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
         return builder;

@@ -128,12 +128,12 @@ public static class SecuritySetup
 internal sealed class CurrentUserCircuitHandler(
     CurrentUser currentUser,
     AuthenticationStateProvider authentication,
-    IDbContextFactory<AppDbContext> databases) : CircuitHandler
+    IServiceScopeFactory scopes) : CircuitHandler
 {
     public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
         var state = await authentication.GetAuthenticationStateAsync();
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await currentUser.InitializeAsync(state.User, db, cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        await currentUser.InitializeAsync(state.User, scope.ServiceProvider.GetRequiredService<AppDbContext>(), cancellationToken);
     }
 }
