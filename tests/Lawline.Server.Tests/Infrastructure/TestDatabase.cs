@@ -47,10 +47,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("lawline-test-").FullName;
         if (provider == DatabaseProvider.Sqlite)
         {
-            return new TestDatabase(provider, dataDirectory, null, null);
+            return new TestDatabase(provider, Directory.CreateTempSubdirectory("lawline-test-").FullName, null, null);
         }
 
         var server = Environment.GetEnvironmentVariable(PostgresVariable);
@@ -68,7 +67,7 @@ public sealed class TestDatabase : IAsyncDisposable
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0", connection);
             await command.ExecuteNonQueryAsync();
         }
-        return new TestDatabase(provider, dataDirectory, server, name);
+        return new TestDatabase(provider, Directory.CreateTempSubdirectory("lawline-test-").FullName, server, name);
     }
 
     public async ValueTask DisposeAsync()
