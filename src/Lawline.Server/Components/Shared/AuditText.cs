@@ -13,7 +13,8 @@ public static class AuditText
     public static string Entity(string entityType, IStringLocalizer<UiText> text)
     {
         var localized = text[$"Entity.{entityType.Replace("`1", string.Empty, StringComparison.Ordinal)}"];
-        return localized.ResourceNotFound ? entityType : localized.Value;
+        // The English texts are lower case for use inside sentences; a column starts with a capital.
+        return localized.ResourceNotFound ? entityType : string.Concat(localized.Value[..1].ToUpperInvariant(), localized.Value[1..]);
     }
 
     public static string Shorten(string? details, int length)
