@@ -73,6 +73,22 @@ public sealed class AgentService(AppDbContext db, TimeProvider clock)
         return Mask(agent);
     }
 
+    /// <summary>The agent record the signed-in user's account is linked to (AppUser.AgentId), if there is one they can see.</summary>
+    public async Task<AgentDto?> FindForCurrentUserAsync(CancellationToken cancellationToken)
+    {
+        if (db.CurrentUser.UserId is not { } userId)
+        {
+            return null;
+        }
+        var agentId = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.AgentId).SingleOrDefaultAsync(cancellationToken);
+        if (agentId is null)
+        {
+            return null;
+        }
+        var agent = await Project(db.Agents.AsNoTracking().Where(a => a.Id == agentId)).SingleOrDefaultAsync(cancellationToken);
+        return agent is null ? null : Mask(agent);
+    }
+
     /// <summary>The agent's full mobile number, for people who must phone them. Every call is audited.</summary>
     public async Task<AgentContactDto> GetContactAsync(int id, CancellationToken cancellationToken)
     {

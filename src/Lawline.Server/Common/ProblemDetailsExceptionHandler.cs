@@ -50,6 +50,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 Title = "Conflict",
                 Detail = "The record was changed by someone else; reload it and try again.",
             },
+            _ when IsTextPostgresCannotStore(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request could not be read.",
+                Detail = "Text must not contain NUL (\\u0000) characters.",
+            },
             _ => null,
         };
         if (problem is null)
@@ -69,6 +75,11 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             Exception = exception,
         });
     }
+
+    // PostgreSQL refuses NUL characters in text (SQLSTATE 22021), whether in a value written or a query parameter.
+    private static bool IsTextPostgresCannotStore(Exception exception)
+        => (exception as Npgsql.PostgresException ?? exception.InnerException as Npgsql.PostgresException)?.SqlState
+            == Npgsql.PostgresErrorCodes.CharacterNotInRepertoire;
 
     private static ProblemDetails WithField(ProblemDetails problem, string? field, string message)
     {

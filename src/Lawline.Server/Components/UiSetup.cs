@@ -1,3 +1,5 @@
+using Lawline.Server.Components.Shared;
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace Lawline.Server.Components;
@@ -7,7 +9,14 @@ public static class UiSetup
     public static IHostApplicationBuilder AddLawlineUi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.TopCenter;
+            options.SnackbarConfiguration.VisibleStateDuration = 4000;
+            options.SnackbarConfiguration.ShowCloseIcon = true;
+            options.SnackbarConfiguration.PreventDuplicates = false;
+        });
+        builder.Services.AddTransient<MudLocalizer, LawlineMudLocalizer>();
         return builder;
     }
 

@@ -79,7 +79,9 @@ public sealed class CurrentUser
             return;
         }
 
-        var user = await db.Users.AsNoTracking()
+        // The platform join must ignore the platform filter: it is evaluated with this (not yet initialised)
+        // user, who sees nothing yet, which would leave the path null and the user with no platform at all.
+        var user = await db.Users.IgnoreQueryFilters().AsNoTracking()
             .Where(u => u.Id == userId && u.IsActive)
             .Select(u => new { u.Id, u.UserName, u.DisplayName, u.PlatformId, PlatformPath = u.Platform != null ? u.Platform.Path : null })
             .SingleOrDefaultAsync(cancellationToken);

@@ -52,6 +52,9 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
         return [.. rows.Select(r => ToDto(r.User, r.PlatformName, roleNames.GetValueOrDefault(r.User.Id, []), now))];
     }
 
+    /// <summary>How many accounts the caller manages (the same scope as <see cref="ListAsync"/>, without its 500-row cap).</summary>
+    public Task<int> CountAsync(CancellationToken cancellationToken) => Visible().CountAsync(cancellationToken);
+
     public async Task<UserDto> GetAsync(int id, CancellationToken cancellationToken)
     {
         var row = await Visible().Where(u => u.Id == id)

@@ -1,0 +1,136 @@
+using System.Text.RegularExpressions;
+using Lawline.Server.Agents;
+using Lawline.Server.Resources;
+using Microsoft.Extensions.Localization;
+
+namespace Lawline.Server.Components.Shared;
+
+/// <summary>
+/// The services and ASP.NET Core Identity word their errors in English for the HTTP API. The UI shows them
+/// in the reader's language: each known message is matched here and rewritten from UiText, with the values
+/// it quoted carried over. A message nobody has catalogued yet is shown as it came.
+/// </summary>
+public static partial class ServerMessages
+{
+    private sealed record Rule(Regex Pattern, string Key);
+
+    private static readonly Rule[] Catalogue =
+    [
+        new(Exact("The platform does not exist or is outside your scope."), "Server.PlatformOutOfScope"),
+        new(Exact("The parent platform does not exist or is outside your scope."), "Server.ParentOutOfScope"),
+        new(Exact("The law firm does not exist or is outside your scope."), "Server.LawFirmOutOfScope"),
+        new(Exact("A duty lawyer belongs to a law firm."), "Server.DutyLawyerNeedsFirm"),
+        new(Exact("A duty lawyer needs a practising licence number."), "Server.DutyLawyerNeedsLicence"),
+        new(Exact("The seat does not exist on this platform."), "Server.SeatNotOnPlatform"),
+        new(Exact("Another agent already has this licence number."), "Server.LicenceTaken"),
+        new(Exact("One or more skills do not exist."), "Server.UnknownSkills"),
+        new(Pattern("^'(.*)' is not a valid phone number\\.$"), "Server.InvalidPhone"),
+        new(Exact("A skill level is 1, 2 or 3."), "Server.SkillLevel"),
+        new(Exact("Each skill can be listed once."), "Server.SkillTwice"),
+        new(Pattern("^Only an admitted agent can be suspended; this one is (\\w+)\\.$"), "Server.OnlyAdmittedSuspended"),
+        new(Pattern("^Only a suspended agent can be reinstated; this one is (\\w+)\\.$"), "Server.OnlySuspendedReinstated"),
+        new(Exact("The agent has already exited."), "Server.AlreadyExited"),
+        new(Exact("A reason is required."), "Server.ReasonRequired"),
+        new(Exact("A platform code is 1–32 letters, digits or '-'."), "Server.PlatformCode"),
+        new(Exact("A district (basic court) platform cannot have sub-platforms."), "Server.DistrictNoChildren"),
+        new(Pattern("^A platform with code '(.*)' already exists\\.$"), "Server.PlatformCodeTaken"),
+        new(Exact("A sub-platform has the same kind (12348 or 12368) as its parent."), "Server.SubPlatformKind"),
+        new(Exact("Choose the parent platform; only a system administrator creates top-level platforms."), "Server.ChooseParent"),
+        new(Pattern("^(\\w+): closing time (\\d\\d:\\d\\d) must be after opening time (\\d\\d:\\d\\d)\\.$"), "Server.SpanOrder"),
+        new(Exact("A platform that is not open 7×24 needs at least one opening span."), "Server.NeedsSpan"),
+        new(Pattern("^The platform already has a seat '(.*)'\\.$"), "Server.SeatCodeTaken"),
+        new(Pattern("^A skill with code '(.*)' already exists\\.$"), "Server.SkillCodeTaken"),
+        new(Pattern("^A skill named '(.*)' already exists\\.$"), "Server.SkillNameTaken"),
+        new(Pattern("^The law firm '(.*)' is already registered on this platform\\.$"), "Server.LawFirmTaken"),
+        new(Pattern("^The user name '(.*)' is taken\\.$"), "Server.UserNameTaken"),
+        new(Exact("You cannot deactivate yourself or remove your own administrator role."), "Server.NotYourself"),
+        new(Pattern("^Unknown role\\(s\\): (.*)\\.$"), "Server.UnknownRoles"),
+        new(Exact("Only an administrator can grant the administrator role."), "Server.OnlyAdminGrantsAdmin"),
+        new(Exact("Choose the platform the user belongs to."), "Server.ChooseUserPlatform"),
+        new(Exact("The agent does not exist on the user's platform."), "Server.AgentNotOnPlatform"),
+        new(Exact("Use letters, digits and . _ @ - only."), "Server.UserNameChars"),
+        new(Exact("Use letters, digits and '-' only."), "Server.CodeChars"),
+        new(Exact("Use letters, digits, '_' and '-' only."), "Server.SkillCodeChars"),
+        new(Exact("A lawyer's licence number has 17 digits."), "Server.LicenceFormat"),
+        new(Exact("A unified social credit code is 18 digits or capital letters."), "Server.CreditCodeFormat"),
+        // ASP.NET Core Identity's default descriptions (password policy and user names).
+        new(Pattern("^Passwords must be at least (\\d+) characters\\.$"), "Identity.PasswordTooShort"),
+        new(Exact("Passwords must have at least one digit ('0'-'9')."), "Identity.PasswordRequiresDigit"),
+        new(Pattern("^Passwords must use at least (\\d+) different characters\\.$"), "Identity.PasswordRequiresUniqueChars"),
+        new(Exact("Passwords must have at least one lowercase ('a'-'z')."), "Identity.PasswordRequiresLower"),
+        new(Exact("Passwords must have at least one uppercase ('A'-'Z')."), "Identity.PasswordRequiresUpper"),
+        new(Exact("Passwords must have at least one non alphanumeric character."), "Identity.PasswordRequiresNonAlphanumeric"),
+        new(Pattern("^Username '(.*)' is already taken\\.$"), "Identity.DuplicateUserName"),
+        new(Pattern("^Username '(.*)' is invalid, can only contain letters or digits\\.$"), "Identity.InvalidUserName"),
+        new(Exact("Optimistic concurrency failure, object has been modified."), "Errors.Concurrency"),
+    ];
+
+    public static string Translate(string message, IStringLocalizer<UiText> text)
+    {
+        if (TryTranslate(message, text, out var translated))
+        {
+            return translated;
+        }
+        // Identity joins several descriptions into one message; translate them one by one.
+        var sentences = SentenceEnd().Split(message.Trim());
+        if (sentences.Length > 1)
+        {
+            var parts = new List<string>();
+            foreach (var sentence in sentences)
+            {
+                if (!TryTranslate(sentence, text, out var part))
+                {
+                    return message;
+                }
+                parts.Add(part);
+            }
+            return string.Join(UiFormat.IsChinese ? string.Empty : " ", parts);
+        }
+        return message;
+    }
+
+    private static bool TryTranslate(string message, IStringLocalizer<UiText> text, out string translated)
+    {
+        foreach (var rule in Catalogue)
+        {
+            var match = rule.Pattern.Match(message.Trim());
+            if (match.Success)
+            {
+                var values = match.Groups.Values.Skip(1).Select(g => (object)Localize(g.Value, text)).ToArray();
+                var localized = text[rule.Key, values];
+                if (!localized.ResourceNotFound)
+                {
+                    translated = localized.Value;
+                    return true;
+                }
+            }
+        }
+        translated = message;
+        return false;
+    }
+
+    /// <summary>Enum names quoted in a message (an agent's status, a weekday) are shown localized too.</summary>
+    private static string Localize(string value, IStringLocalizer<UiText> text)
+    {
+        if (value.Length == 0 || !value.All(char.IsAsciiLetter))
+        {
+            return value;
+        }
+        if (Enum.TryParse<AgentStatus>(value, out var status))
+        {
+            return text.Enum(status);
+        }
+        if (Enum.TryParse<DayOfWeek>(value, out var day))
+        {
+            return UiFormat.DayName(day);
+        }
+        return value;
+    }
+
+    private static Regex Exact(string message) => new($"^{Regex.Escape(message)}$", RegexOptions.CultureInvariant);
+
+    private static Regex Pattern(string pattern) => new(pattern, RegexOptions.CultureInvariant);
+
+    [GeneratedRegex("(?<=\\.)\\s+(?=[A-Z])")]
+    private static partial Regex SentenceEnd();
+}
