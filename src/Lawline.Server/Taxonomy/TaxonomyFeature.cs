@@ -65,7 +65,7 @@ public static class TaxonomyFeature
         {
             var all = await index.AllAsync(ct);
             var document = new TaxonomyDocument("export", "Lawline",
-                [.. all.Where(c => !c.IsRetired).Select(c => new TaxonomyNode(c.Code, c.Name, c.ParentCode, c.Level, c.SkillCode))]);
+                [.. all.Where(c => !c.IsRetired).Select(c => new TaxonomyNode(c.Code, c.Name, c.ParentCode, c.Level, c.OwnSkillCode))]);
             return string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
                 ? Results.File(System.Text.Encoding.UTF8.GetBytes(TaxonomyFile.WriteCsv(document)), "text/csv; charset=utf-8", "taxonomy.csv")
                 : Results.File(System.Text.Encoding.UTF8.GetBytes(TaxonomyFile.WriteJson(document)), "application/json; charset=utf-8", "taxonomy.json");

@@ -4,9 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Lawline.Server.Taxonomy;
 
-/// <summary>A category as the picker and reports see it, with its inherited skill and full path name.</summary>
+/// <summary>
+/// A category as the picker and reports see it: its skill (inherited from the nearest ancestor that has one),
+/// the skill set on the category itself (<see cref="OwnSkillCode"/>, what files carry) and its full path name.
+/// </summary>
 public sealed record CategoryEntry(int Id, string Code, string Name, int Level, string? ParentCode, string Path, string FullName,
-    int? SkillId, string? SkillCode, string? SkillName, bool IsRetired, string? ReplacedByCode);
+    int? SkillId, string? SkillCode, string? SkillName, bool IsRetired, string? ReplacedByCode, string? OwnSkillCode);
 
 public sealed record CategoryMatch(CategoryEntry Category, int Score, bool RecentlyUsed);
 
@@ -173,7 +176,7 @@ public sealed class TaxonomyIndex(IServiceScopeFactory scopes, PinyinInitials pi
                 }
                 names.Reverse();
                 entries.Add(new CategoryEntry(r.Id, r.Code, r.Name, r.Level, parentCode, r.Path, string.Join(" > ", names),
-                    skillId, skillCode, skillName, r.IsRetired, r.ReplacedByCode));
+                    skillId, skillCode, skillName, r.IsRetired, r.ReplacedByCode, r.SkillCode));
             }
             var snapshot = new Snapshot(entries, entries.ToFrozenDictionary(e => e.Code, StringComparer.Ordinal),
                 [.. entries.Select(e => e.Name.Select(pinyin.InitialsOf).ToArray())]);
