@@ -207,7 +207,7 @@ public sealed class WorkOrder : IPlatformOwned
             throw new ValidationFailedException("deadline", "The hand-over deadline must be in the future.");
         }
         HandOverBody = body.Trim();
-        HandOverDeadline = deadline;
+        HandOverDeadline = deadline.ToUniversalTime();
         HandOverReceiptAt = null;
         HandOverFeedback = null;
         HandOverFeedbackAt = null;
@@ -394,6 +394,9 @@ public sealed class WorkOrderEvent : Data.INotAudited, Platforms.IPlatformOwned
 {
     public long Id { get; set; }
     public int WorkOrderId { get; set; }
+
+    /// <summary>Set when the order is new, so the order and its first events are saved together.</summary>
+    public WorkOrder? Order { get; set; }
     public int PlatformId { get; set; }
     public DateTimeOffset At { get; set; }
     public int? UserId { get; set; }

@@ -58,7 +58,7 @@ internal sealed class WorkOrderEventConfiguration : IEntityTypeConfiguration<Wor
         builder.Property(e => e.UserName).HasMaxLength(256);
         builder.Property(e => e.Note).HasMaxLength(1000);
         builder.HasIndex(e => e.WorkOrderId);
-        builder.HasOne<WorkOrder>().WithMany().HasForeignKey(e => e.WorkOrderId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(e => e.Order).WithMany().HasForeignKey(e => e.WorkOrderId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -28,7 +28,7 @@ public sealed class WorkOrderOptions
 }
 
 /// <summary>Registers, changes, moves through the workflow, searches and exports work orders within the caller's scope.</summary>
-public sealed class WorkOrderService(
+public sealed partial class WorkOrderService(
     AppDbContext db,
     CurrentUser me,
     TaxonomyIndex taxonomy,
@@ -94,9 +94,7 @@ public sealed class WorkOrderService(
             order.LinkCaller(caller, phone.E164, phone.Province, phone.City, Clean(request.CallerName) ?? caller.Name);
         }
         db.WorkOrders.Add(order);
-        await db.SaveChangesAsync(cancellationToken);
         AddEvent(order, WorkOrderEventKind.Created, null, WorkOrderStatus.Registered, null, null);
-
         if (request.CompleteWith is { } outcome)
         {
             var from = order.Status;
@@ -104,29 +102,37 @@ public sealed class WorkOrderService(
             order.Complete(outcome, now, request.ReferralAgency, request.ReferralAgencyName, request.GuidanceSmsSent, request.TransferTarget);
             AddEvent(order, WorkOrderEventKind.StatusChanged, from, order.Status, null, $"outcome: {outcome}");
         }
+        // One save: the order, its caller, its events and the audit lines, in the transaction of the number.
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await GetAsync(order.Id, cancellationToken);
+        return await ToDtoAsync(order, platform.Name, category?.Name, cancellationToken);
     }
 
     public async Task<WorkOrderDto> GetAsync(int id, CancellationToken cancellationToken)
     {
-        var order = await db.WorkOrders.AsNoTracking()
-            .Include(w => w.Platform).Include(w => w.Attachments).Include(w => w.Category)
+        var order = await db.WorkOrders.AsNoTracking().Include(w => w.Attachments)
             .SingleOrDefaultAsync(w => w.Id == id, cancellationToken) ?? throw new NotFoundException("WorkOrder", id);
-        var full = me.CanSeeFullCallerDetails;
-        if (full && order.CallerPhoneE164 is not null)
+        var names = await db.WorkOrders.AsNoTracking().Where(w => w.Id == id)
+            .Select(w => new { Platform = w.Platform!.Name, Category = w.Category != null ? w.Category.Name : null })
+            .SingleAsync(cancellationToken);
+        if (me.CanSeeFullCallerDetails && order.CallerPhoneE164 is not null)
         {
             db.AuditRead(nameof(WorkOrder), order.Id, order.PlatformId, "caller's number and name");
             await db.SaveChangesAsync(cancellationToken);
         }
+        return await ToDtoAsync(order, names.Platform, names.Category, cancellationToken);
+    }
+
+    private async Task<WorkOrderDto> ToDtoAsync(WorkOrder order, string platformName, string? categoryName, CancellationToken cancellationToken)
+    {
+        var full = me.CanSeeFullCallerDetails;
         var entry = order.CategoryCode is null ? null : await taxonomy.FindAsync(order.CategoryCode, cancellationToken);
         var now = clock.GetUtcNow();
-        return new WorkOrderDto(order.Id, order.Number, order.PlatformId, order.Platform?.Name ?? string.Empty, order.Type, order.Channel,
+        return new WorkOrderDto(order.Id, order.Number, order.PlatformId, platformName, order.Type, order.Channel,
             order.Urgency, order.Status, order.Outcome, order.CallerId,
             order.CallerPhoneE164 is null ? null : full ? PhoneNumberFormatter.Display(order.CallerPhoneE164) : PhoneNumberFormatter.Mask(order.CallerPhoneE164),
             !full, full ? order.CallerName : null, order.CallerProvince, order.CallerCity, order.CallerType,
-            order.CategoryCode, order.Category?.Name, entry?.FullName, entry?.SkillName,
+            order.CategoryCode, categoryName, entry?.FullName, entry?.SkillName,
             order.Question, order.Answer, order.LegalBasis, order.ReferralAgency, order.ReferralAgencyName, order.GuidanceSmsSent,
             order.HandOverBody, order.HandOverDeadline, order.HandOverReceiptAt, order.HandOverFeedback, order.HandOverFeedbackAt,
             order.EscalatedToAgentId, order.EscalationNote, order.ExpertAnswer, order.TransferTarget,
@@ -192,7 +198,7 @@ public sealed class WorkOrderService(
                     throw new ValidationFailedException("deadline", "Give the hand-over deadline.");
                 }
                 order.HandOver(request.Body ?? string.Empty, request.Deadline.Value, now);
-                note = $"handed over to {order.HandOverBody}, deadline {order.HandOverDeadline:yyyy-MM-dd HH:mm}";
+                note = $"handed over to {order.HandOverBody}, deadline {order.HandOverDeadline:yyyy-MM-dd HH:mm} UTC";
                 break;
             case WorkOrderAction.ConfirmReceipt:
                 order.ConfirmReceipt(now);
@@ -366,7 +372,11 @@ public sealed class WorkOrderService(
         var orders = db.WorkOrders.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Number))
         {
-            orders = orders.Where(w => w.Number.Contains(query.Number.Trim()));
+            // A whole number is one index lookup; a fragment matches the start (platform code and date).
+            var number = query.Number.Trim();
+            orders = WholeNumber().IsMatch(number)
+                ? orders.Where(w => w.Number == number)
+                : orders.Where(w => w.Number.StartsWith(number));
         }
         if (!string.IsNullOrWhiteSpace(query.Phone))
         {
@@ -390,8 +400,10 @@ public sealed class WorkOrderService(
         {
             var entry = await taxonomy.FindAsync(query.CategoryCode.Trim(), cancellationToken)
                 ?? throw new ValidationFailedException("categoryCode", $"Unknown category '{query.CategoryCode}'.");
-            var path = entry.Path;
-            orders = orders.Where(w => w.Category!.Path.StartsWith(path));
+            // The subtree's ids come from the in-memory taxonomy, so the database uses its category index.
+            var ids = (await taxonomy.AllAsync(cancellationToken))
+                .Where(c => c.Path.StartsWith(entry.Path, StringComparison.Ordinal)).Select(c => (int?)c.Id).ToList();
+            orders = orders.Where(w => ids.Contains(w.CategoryId));
         }
         if (query.Status is { } status)
         {
@@ -417,19 +429,22 @@ public sealed class WorkOrderService(
         {
             orders = orders.Where(w => w.AgentId == agentId);
         }
-        if (query.From is { } from)
+        if (query.From is { } fromAny)
         {
+            var from = fromAny.ToUniversalTime();
             orders = orders.Where(w => w.CreatedAt >= from);
         }
-        if (query.To is { } to)
+        if (query.To is { } toAny)
         {
+            var to = toAny.ToUniversalTime();
             orders = orders.Where(w => w.CreatedAt < to);
         }
         if (query.Overdue is { } overdue)
         {
             var now = clock.GetUtcNow();
+            WorkOrderStatus[] open = [WorkOrderStatus.Registered, WorkOrderStatus.InProgress, WorkOrderStatus.HandedOver, WorkOrderStatus.AwaitingFeedback];
             orders = overdue
-                ? orders.Where(w => w.Status != WorkOrderStatus.Completed && w.Status != WorkOrderStatus.Closed
+                ? orders.Where(w => open.Contains(w.Status)
                     && (w.DueAt < now || ((w.Status == WorkOrderStatus.HandedOver || w.Status == WorkOrderStatus.AwaitingFeedback) && w.HandOverDeadline < now)))
                 : orders.Where(w => w.Status == WorkOrderStatus.Completed || w.Status == WorkOrderStatus.Closed
                     || (w.DueAt >= now && !((w.Status == WorkOrderStatus.HandedOver || w.Status == WorkOrderStatus.AwaitingFeedback) && w.HandOverDeadline < now)));
@@ -530,17 +545,14 @@ public sealed class WorkOrderService(
 
     private async Task<string> NextNumberAsync(Platform platform, DateOnly day, CancellationToken cancellationToken)
     {
-        // One row per platform and day; the increment takes the row's write lock, so numbers never repeat.
-        var updated = await db.WorkOrderSequences.Where(s => s.PlatformId == platform.Id && s.Day == day)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Last, x => x.Last + 1), cancellationToken);
-        if (updated == 0)
-        {
-            db.WorkOrderSequences.Add(new WorkOrderSequence { PlatformId = platform.Id, Day = day, Last = 1 });
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        var last = await db.WorkOrderSequences.AsNoTracking().Where(s => s.PlatformId == platform.Id && s.Day == day)
-            .Select(s => s.Last).SingleAsync(cancellationToken);
-        return $"{platform.Code}-{day:yyyyMMdd}-{last:D5}";
+        // One row per platform and day, bumped by a single upsert (same SQL on SQLite and PostgreSQL): atomic,
+        // so two agents registering at the same moment never get the same number.
+        var last = await db.Database.SqlQuery<int>($"""
+            INSERT INTO "WorkOrderSequences" ("PlatformId", "Day", "Last") VALUES ({platform.Id}, {day}, 1)
+            ON CONFLICT ("PlatformId", "Day") DO UPDATE SET "Last" = "WorkOrderSequences"."Last" + 1
+            RETURNING "Last" AS "Value"
+            """).ToListAsync(cancellationToken);
+        return $"{platform.Code}-{day:yyyyMMdd}-{last.Single():D5}";
     }
 
     private async Task<int> WorkingDaysAsync(int platformId, WorkOrderType type, WorkOrderUrgency urgency, CancellationToken cancellationToken)
@@ -555,7 +567,7 @@ public sealed class WorkOrderService(
     private void AddEvent(WorkOrder order, WorkOrderEventKind kind, WorkOrderStatus? from, WorkOrderStatus? to, string? changes, string? note)
         => db.WorkOrderEvents.Add(new WorkOrderEvent
         {
-            WorkOrderId = order.Id, PlatformId = order.PlatformId, At = clock.GetUtcNow(), UserId = me.UserId, UserName = me.UserName,
+            Order = order, PlatformId = order.PlatformId, At = clock.GetUtcNow(), UserId = me.UserId, UserName = me.UserName,
             Kind = kind, FromStatus = from, ToStatus = to, Changes = changes, Note = note is { Length: > 1000 } ? note[..1000] : note,
         });
 
@@ -585,6 +597,9 @@ public sealed class WorkOrderService(
         WorkOrderStatus.Closed => [WorkOrderAction.Reopen],
         _ => [],
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9-]+-\d{8}-\d{5}$")]
+    private static partial System.Text.RegularExpressions.Regex WholeNumber();
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

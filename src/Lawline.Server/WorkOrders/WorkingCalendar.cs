@@ -32,7 +32,8 @@ public static class WorkingCalendar
             }
         }
         var end = day.ToDateTime(EndOfDay);
-        return new DateTimeOffset(end, zone.GetUtcOffset(end));
+        // Stored in UTC (PostgreSQL's timestamptz takes UTC only); shown in the platform's time zone.
+        return new DateTimeOffset(end, zone.GetUtcOffset(end)).ToUniversalTime();
     }
 
     public static TimeZoneInfo Zone(string id)
