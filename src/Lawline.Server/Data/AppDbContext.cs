@@ -21,7 +21,7 @@ namespace Lawline.Server.Data;
 /// <summary>Records that are their own history (work-order events, taxonomy revisions) or bookkeeping: not copied into the audit log.</summary>
 public interface INotAudited;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options, CurrentUser currentUser, TimeProvider clock)
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, CurrentUser currentUser, TimeProvider clock, DatabaseWriteGate writeGate)
     : IdentityDbContext<AppUser, IdentityRole<int>, int>(options)
 {
     public DbSet<Platform> Platforms => Set<Platform>();
@@ -39,6 +39,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<WorkOrderTimeLimit> WorkOrderTimeLimits => Set<WorkOrderTimeLimit>();
 
     public CurrentUser CurrentUser => currentUser;
+
+    /// <summary>Starts a transaction for several writes that must succeed or fail together (see <see cref="DatabaseWriteGate"/>).</summary>
+    public Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default)
+        => WriteTransaction.BeginAsync(this, writeGate.Gate, cancellationToken);
 
     // Read by the query filters; EF Core evaluates these per query on this context instance.
     private bool ScopeIsUnrestricted => currentUser.IsUnrestricted;
@@ -86,12 +90,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         var pending = CaptureChanges();
         if (pending.Count == 0)
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (Database.CurrentTransaction is not null || writeGate.Gate is null)
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            await writeGate.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            finally
+            {
+                writeGate.Gate.Release();
+            }
         }
 
         // Keys of new rows exist only after the insert, so the change and its audit lines share one transaction.
         var ownsTransaction = Database.CurrentTransaction is null;
-        await using var transaction = ownsTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        await using var transaction = ownsTransaction ? await BeginWriteAsync(cancellationToken) : null;
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         foreach (var change in pending)
         {

@@ -16,6 +16,8 @@ public static class DatabaseSetup
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<CurrentUser>();
+        builder.Services.AddSingleton(services => new DatabaseWriteGate(
+            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite));
         // Options are built once (they hold the provider, the migrations assembly, the interceptors); each
         // scope (request, circuit operation) gets its own context bound to its CurrentUser.
         builder.Services.AddDbContext<AppDbContext>((services, options) =>

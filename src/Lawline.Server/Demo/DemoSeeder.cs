@@ -56,7 +56,7 @@ public sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Time
             return "Demo data is already present; nothing changed.";
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var skills = await EnsureSkillsAsync(cancellationToken);
 
         var city = Platform.CreateRoot(CityCode, "武汉市12348公共法律服务热线" + Mark, PlatformKind.LegalService12348, PlatformLevel.City);

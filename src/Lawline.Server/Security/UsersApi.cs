@@ -79,7 +79,7 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
             AgentId = request.AgentId,
             CreatedAt = clock.GetUtcNow(),
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         Check(await users.CreateAsync(user, request.Password), "password");
         Check(await users.AddToRolesAsync(user, request.Roles.Distinct()), "roles");
         await transaction.CommitAsync(cancellationToken);
@@ -95,7 +95,7 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
         {
             throw new DomainException("You cannot deactivate yourself or remove your own administrator role.", "isActive");
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         user.DisplayName = request.DisplayName.Trim();
         user.PlatformId = request.PlatformId;
         user.AgentId = request.AgentId;

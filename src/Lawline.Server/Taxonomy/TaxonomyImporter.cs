@@ -111,7 +111,7 @@ public sealed class TaxonomyImporter(AppDbContext db, TaxonomyIndex index, Curre
         }
 
         RecomputePaths(existing.Values);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         db.AuditEvent(Security.AuditAction.Update, "Taxonomy", version, null,
             $"import {version}: {created} created, {renamed} renamed, {moved} moved, {skillChanged} skill changes, {retired} retired, {reinstated} reinstated");
         await db.SaveChangesAsync(cancellationToken);

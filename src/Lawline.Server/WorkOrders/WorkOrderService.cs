@@ -74,7 +74,7 @@ public sealed partial class WorkOrderService(
         var due = WorkingCalendar.Deadline(platform.OfficeHours, zone, now,
             await WorkingDaysAsync(platform.Id, request.Type, request.Urgency, cancellationToken));
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var number = await NextNumberAsync(platform, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime), cancellationToken);
         var order = WorkOrder.Register(platform.Id, number, ownerId, me.DisplayName.Length > 0 ? me.DisplayName : me.UserName, now, due);
         order.Type = request.Type;
