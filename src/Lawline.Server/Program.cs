@@ -27,7 +27,7 @@ builder.AddCallers();
 builder.AddDemo();
 builder.AddLawlineUi();
 
-var app = builder.Build();
+await using var app = builder.Build();
 
 if (command.Name is not null)
 {
