@@ -31,7 +31,7 @@ builder.AddWorkOrders();
 builder.AddDemo();
 builder.AddLawlineUi();
 
-var app = builder.Build();
+await using var app = builder.Build();
 
 if (command.Name is not null)
 {

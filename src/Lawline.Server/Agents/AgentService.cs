@@ -20,7 +20,7 @@ public sealed record AgentSkillRequest(int SkillId, [property: Range(1, 3)] int 
 
 public sealed record SaveAgentRequest(
     int PlatformId,
-    AgentKind Kind,
+    [property: EnumDataType(typeof(AgentKind))] AgentKind Kind,
     [property: Required, MaxLength(64)] string Name,
     [property: MaxLength(20)] string? Mobile,
     [property: RegularExpression("^[0-9]{17}$", ErrorMessage = "A lawyer's licence number has 17 digits.")] string? LicenseNumber,

@@ -17,7 +17,7 @@ public sealed record RegisterCallerRequest(
     int PlatformId,
     [property: Required, MaxLength(32)] string Phone,
     [property: MaxLength(64)] string? Name,
-    CallerType Type,
+    [property: EnumDataType(typeof(CallerType))] CallerType Type,
     [property: MaxLength(1000)] string? Notes);
 
 public sealed class CallerService(AppDbContext db, CurrentUser me, TimeProvider clock)

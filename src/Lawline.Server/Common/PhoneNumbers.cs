@@ -57,20 +57,25 @@ public static class PhoneNumberFormatter
             ? number!
             : throw new ValidationFailedException(field, $"'{raw}' is not a valid phone number.");
 
-    /// <summary>138****5678 for Chinese mobiles; other numbers keep their first 4 and last 4 digits.</summary>
+    /// <summary>
+    /// Keeps the first three and last four digits of the national form: 138****5678 for a mobile,
+    /// 010****5678 for a Beijing landline (Chinese landlines get their trunk 0 back).
+    /// </summary>
     public static string Mask(string? e164)
     {
         if (string.IsNullOrEmpty(e164))
         {
             return string.Empty;
         }
-        var national = e164.StartsWith("+86", StringComparison.Ordinal) ? e164[3..] : e164;
+        var national = e164.StartsWith("+86", StringComparison.Ordinal)
+            // Mobiles are 11 digits starting with 1; anything else is a landline (Beijing 10xxxxxxxx too).
+            ? (e164.Length == 14 && e164[3] == '1' ? e164[3..] : "0" + e164[3..])
+            : e164.TrimStart('+');
         if (national.Length <= 7)
         {
             return new string('*', national.Length);
         }
-        var keepHead = national.Length == 11 ? 3 : 4;
-        return string.Concat(national.AsSpan(0, keepHead), new string('*', national.Length - keepHead - 4), national.AsSpan(national.Length - 4));
+        return string.Concat(national.AsSpan(0, 3), new string('*', national.Length - 7), national.AsSpan(national.Length - 4));
     }
 
     /// <summary>The national form shown to people who may see the full number: 13812345678, 01012345678.</summary>

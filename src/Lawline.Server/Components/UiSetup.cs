@@ -24,6 +24,23 @@ public static class UiSetup
     {
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // An unknown address typed into the browser gets the "page not found" page in the app's look;
+        // API clients and everything that is not a page navigation keep the plain 404.
+        app.MapFallback(context =>
+        {
+            var isPageNavigation = HttpMethods.IsGet(context.Request.Method)
+                && !context.Request.Path.StartsWithSegments("/api")
+                && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+            if (isPageNavigation)
+            {
+                context.Response.Redirect("/not-found");
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+            return Task.CompletedTask;
+        }).ExcludeFromDescription();
         return app;
     }
 }

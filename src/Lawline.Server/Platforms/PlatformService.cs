@@ -12,8 +12,9 @@ public sealed record PlatformDto(int Id, string Code, string Name, PlatformKind 
 public sealed record CreatePlatformRequest(
     [property: Required, MaxLength(32), RegularExpression("^[A-Za-z0-9-]+$", ErrorMessage = "Use letters, digits and '-' only.")] string Code,
     [property: Required, MaxLength(100)] string Name,
-    PlatformKind Kind,
-    PlatformLevel Level,
+    // A missing or unknown value (an enum's default 0, or any number) is a field error, not a stored record.
+    [property: EnumDataType(typeof(PlatformKind))] PlatformKind Kind,
+    [property: EnumDataType(typeof(PlatformLevel))] PlatformLevel Level,
     int? ParentId,
     [property: MaxLength(64)] string? ServiceRegion,
     OfficeHours? OfficeHours);

@@ -14,7 +14,7 @@ public sealed record SaveSeatRequest(
     int PlatformId,
     [property: Required, MaxLength(32)] string Code,
     [property: Required, MaxLength(64)] string Name,
-    SeatKind Kind,
+    [property: EnumDataType(typeof(SeatKind))] SeatKind Kind,
     [property: MaxLength(32)] string? Extension,
     IReadOnlyList<int>? SkillIds,
     bool IsActive = true);

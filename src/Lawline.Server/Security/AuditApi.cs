@@ -33,12 +33,15 @@ public sealed class AuditLogReader(AppDbContext db)
         {
             entries = entries.Where(a => a.EntityId == query.EntityId);
         }
-        if (query.From is { } from)
+        // PostgreSQL compares instants in UTC only: normalise what the client sent (e.g. +08:00).
+        if (query.From is { } fromAny)
         {
+            var from = fromAny.ToUniversalTime();
             entries = entries.Where(a => a.At >= from);
         }
-        if (query.To is { } to)
+        if (query.To is { } toAny)
         {
+            var to = toAny.ToUniversalTime();
             entries = entries.Where(a => a.At < to);
         }
         var pageSize = Math.Clamp(query.PageSize, 1, 500);

@@ -111,6 +111,12 @@ public static class SecuritySetup
         user.RemoteAddress = context.Connection.RemoteIpAddress?.ToString();
         var db = context.RequestServices.GetRequiredService<AppDbContext>();
         await user.InitializeAsync(context.User, db, context.RequestAborted);
+        if (context.User.Identity?.IsAuthenticated == true && !user.IsAuthenticated)
+        {
+            // A valid token or cookie of a user who was deactivated (or deleted) since: treat the request
+            // as anonymous, so the API answers 401 and pages send the person to the sign-in page.
+            context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+        }
         await next(context);
     });
 

@@ -68,6 +68,8 @@ public sealed class PhoneNumberFormatterTests
     [Theory]
     [InlineData("+8613812345678", "138****5678")]
     [InlineData("+8618600001111", "186****1111")]
+    [InlineData("+861012345678", "010****5678")]
+    [InlineData("+862785001000", "027****1000")]
     [InlineData("", "")]
     [InlineData(null, "")]
     public void Mask_hides_the_middle_of_a_mobile_number(string? e164, string masked)

@@ -39,11 +39,35 @@ public sealed class ValidationTests(SharedInstallations installations) : IClassF
     [InlineData("{\"code\":\"X1\",\"name\":\"n\",\"kind\":\"LegalService12348\",\"level\":\"City\",\"parentId\":\"abc\"}")]
     [InlineData("{\"code\":\"X1\",\"name\":\"n\",\"kind\":\"LegalService12348\",\"level\":\"City\",\"parentId\":1e40}")]
     [InlineData("{\"code\":42,\"name\":\"n\",\"kind\":\"LegalService12348\",\"level\":\"City\"}")]
+    [InlineData("{\"code\":\"X1\",\"name\":\"n\",\"kind\":5,\"level\":\"City\"}")]
+    [InlineData("{\"code\":\"X1\",\"name\":\"n\",\"kind\":\"LegalService12348\",\"level\":99}")]
     public async Task A_wrong_enum_or_type_is_a_400_problem(string body)
     {
         var (_, admin) = await StartAsync();
 
         await ApiClient.ReadProblemAsync(await admin.SendRawAsync(HttpMethod.Post, "/api/platforms", body), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_missing_or_unknown_enum_value_is_a_field_error()
+    {
+        var (_, admin) = await StartAsync();
+        var platform = await admin.CreatePlatformAsync();
+        var firm = await admin.CreateLawFirmAsync(platform.Id);
+
+        await ApiClient.ReadFieldErrorAsync(await admin.SendRawAsync(HttpMethod.Post, "/api/platforms",
+            $"{{\"code\":\"{Unique.Code("C")}\",\"name\":\"n\",\"kind\":\"LegalService12348\",\"level\":99}}"), "level");
+        await ApiClient.ReadFieldErrorAsync(await admin.SendRawAsync(HttpMethod.Post, "/api/platforms",
+            $"{{\"code\":\"{Unique.Code("C")}\",\"name\":\"n\",\"level\":\"City\"}}"), "kind");
+        await ApiClient.ReadFieldErrorAsync(await admin.SendRawAsync(HttpMethod.Post, "/api/seats",
+            $"{{\"platformId\":{platform.Id},\"code\":\"{Unique.Code("S")}\",\"name\":\"n\"}}"), "kind");
+        await ApiClient.ReadFieldErrorAsync(await admin.SendRawAsync(HttpMethod.Post, "/api/callers",
+            $"{{\"platformId\":{platform.Id},\"phone\":\"{Unique.Mobile()}\",\"type\":42}}"), "type");
+        var agent = System.Text.Json.JsonSerializer.SerializeToNode(TestData.DutyLawyer(platform.Id, firm.Id), ApiClient.Json)!.AsObject();
+        agent.Remove("kind");
+        await ApiClient.ReadFieldErrorAsync(await admin.SendRawAsync(HttpMethod.Post, "/api/agents", agent.ToJsonString()), "kind");
+
+        Assert.DoesNotContain(await admin.GetOkAsync<List<AgentDto>>($"/api/agents?platformId={platform.Id}"), a => a.Name == (string?)agent["name"]);
     }
 
     [Fact]
