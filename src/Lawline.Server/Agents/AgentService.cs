@@ -28,7 +28,9 @@ public sealed record SaveAgentRequest(
     IReadOnlyList<AgentSkillRequest>? Skills,
     [property: MaxLength(500)] string? Expertise,
     int? DefaultSeatId,
-    DateOnly AdmittedOn);
+    DateOnly AdmittedOn,
+    /// <summary>On an update, leave the stored mobile as it is (the editor never saw the full number).</summary>
+    bool KeepMobile = false);
 
 public sealed record AgentStatusRequest([property: Required, MaxLength(500)] string Reason);
 
@@ -134,7 +136,7 @@ public sealed class AgentService(AppDbContext db, TimeProvider clock)
             errors["skills"] = ["One or more skills do not exist."];
         }
         string? mobile = null;
-        if (!string.IsNullOrWhiteSpace(request.Mobile))
+        if (!string.IsNullOrWhiteSpace(request.Mobile) && !(request.KeepMobile && id is not null))
         {
             if (PhoneNumberFormatter.TryNormalize(request.Mobile, out var number))
             {
@@ -157,7 +159,7 @@ public sealed class AgentService(AppDbContext db, TimeProvider clock)
         agent.PlatformId = request.PlatformId;
         agent.Kind = request.Kind;
         agent.Name = request.Name.Trim();
-        if (mobile is not null || string.IsNullOrWhiteSpace(request.Mobile))
+        if (!(request.KeepMobile && id is not null) && (mobile is not null || string.IsNullOrWhiteSpace(request.Mobile)))
         {
             agent.MobileE164 = mobile;
         }

@@ -94,6 +94,11 @@ public sealed class AuditTests(SharedInstallations installations) : IClassFixtur
         Assert.Equal(second, (await manager.GetOkAsync<AgentContactDto>($"/api/agents/{agent.Id}/contact")).Mobile);
         var read = Assert.Single((await admin.GetOkAsync<AuditPage>($"/api/audit?action=ReadPersonalData&entityType=Agent&entityId={agent.Id}")).Items);
         Assert.Equal(manager.UserName, read.UserName);
+
+        // An editor who never saw the full number keeps it without reading it: no new read in the log.
+        await manager.PutOkAsync<AgentDto>($"/api/agents/{agent.Id}", request with { Mobile = null, KeepMobile = true, Expertise = "合同纠纷" });
+        Assert.Equal($"{second[..3]}****{second[^4..]}", (await manager.GetOkAsync<AgentDto>($"/api/agents/{agent.Id}")).MobileMasked);
+        Assert.Single((await admin.GetOkAsync<AuditPage>($"/api/audit?action=ReadPersonalData&entityType=Agent&entityId={agent.Id}")).Items);
     }
 
     [Theory, DatabaseData]
