@@ -128,6 +128,7 @@ static async Task<(double P50, double P95)> SearchLoadAsync(HttpClient http, int
     var random = new Random(4242);
     var topLevel = categories.Select(c => c.Split('.')[0]).Distinct().ToArray();
     var timings = new List<double>();
+    var byKind = new Dictionary<int, List<double>>();
     for (var i = 0; i < options.Searches; i++)
     {
         // The searches people run: a caller's number, a category subtree, open orders of a platform this month,
@@ -145,7 +146,11 @@ static async Task<(double P50, double P95)> SearchLoadAsync(HttpClient http, int
         response.EnsureSuccessStatusCode();
         await response.Content.ReadAsByteArrayAsync();
         timings.Add(watch.Elapsed.TotalMilliseconds);
+        (byKind.TryGetValue(i % 5, out var list) ? list : byKind[i % 5] = []).Add(watch.Elapsed.TotalMilliseconds);
     }
+    string[] kinds = ["phone", "category", "platform+month", "overdue+root", "number"];
+    Console.WriteLine("  p95 by search: " + string.Join(", ", byKind.OrderBy(k => k.Key)
+        .Select(k => $"{kinds[k.Key]} {k.Value.Order().ElementAt((int)Math.Ceiling(k.Value.Count * 0.95) - 1):F0} ms")));
     timings.Sort();
     return (timings[timings.Count / 2], timings[(int)Math.Ceiling(timings.Count * 0.95) - 1]);
 }

@@ -800,6 +800,8 @@ namespace Lawline.Data.Postgres.Migrations
 
                     b.HasIndex("CallerId");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -808,6 +810,8 @@ namespace Lawline.Data.Postgres.Migrations
                     b.HasIndex("CallerPhoneE164", "CreatedAt");
 
                     b.HasIndex("CategoryId", "CreatedAt");
+
+                    b.HasIndex("OwnerUserId", "CreatedAt");
 
                     b.HasIndex("PlatformId", "CreatedAt");
 
@@ -1253,11 +1257,13 @@ namespace Lawline.Data.Postgres.Migrations
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrderEvent", b =>
                 {
-                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", null)
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", "Order")
                         .WithMany()
                         .HasForeignKey("WorkOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrderSequence", b =>

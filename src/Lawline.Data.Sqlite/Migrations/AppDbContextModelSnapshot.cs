@@ -772,6 +772,8 @@ namespace Lawline.Data.Sqlite.Migrations
 
                     b.HasIndex("CallerId");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -780,6 +782,8 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.HasIndex("CallerPhoneE164", "CreatedAt");
 
                     b.HasIndex("CategoryId", "CreatedAt");
+
+                    b.HasIndex("OwnerUserId", "CreatedAt");
 
                     b.HasIndex("PlatformId", "CreatedAt");
 
@@ -1213,11 +1217,13 @@ namespace Lawline.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrderEvent", b =>
                 {
-                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", null)
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", "Order")
                         .WithMany()
                         .HasForeignKey("WorkOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrderSequence", b =>

@@ -9,7 +9,9 @@ namespace Lawline.Server.Data;
 /// </summary>
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+    // A 32 MB page cache and memory-mapped reads keep a database of millions of work orders fast to search.
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+        + "PRAGMA cache_size=-32000; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -33,6 +33,8 @@ internal sealed class WorkOrderConfiguration : IEntityTypeConfiguration<WorkOrde
         builder.HasMany(w => w.Attachments).WithOne().HasForeignKey(a => a.WorkOrderId).OnDelete(DeleteBehavior.Cascade);
         // The indexes the search and the caller history use.
         builder.HasIndex(w => new { w.PlatformId, w.CreatedAt });
+        builder.HasIndex(w => w.CreatedAt);
+        builder.HasIndex(w => new { w.OwnerUserId, w.CreatedAt });
         builder.HasIndex(w => new { w.CallerPhoneE164, w.CreatedAt });
         builder.HasIndex(w => new { w.Status, w.DueAt });
         builder.HasIndex(w => new { w.CategoryId, w.CreatedAt });

@@ -265,7 +265,7 @@ public sealed partial class WorkOrderService(
         // Counting stops at a cap: "10,000+" tells a person to narrow the filters, and it keeps a search on
         // millions of orders fast.
         var total = await orders.Take(CountCap + 1).CountAsync(cancellationToken);
-        var rows = await orders.OrderByDescending(w => w.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var rows = await orders.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(SummaryRow).ToListAsync(cancellationToken);
         return new WorkOrderPage([.. rows.Select(ToSummary)], Math.Min(total, CountCap), total > CountCap, page, pageSize);
     }
@@ -274,7 +274,7 @@ public sealed partial class WorkOrderService(
     public async Task<IReadOnlyList<WorkOrderSummary>> ExportRowsAsync(WorkOrderQuery query, int limit, CancellationToken cancellationToken)
     {
         var orders = await FilterAsync(query, cancellationToken);
-        var rows = await orders.OrderByDescending(w => w.Id).Take(limit).Select(SummaryRow).ToListAsync(cancellationToken);
+        var rows = await orders.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(limit).Select(SummaryRow).ToListAsync(cancellationToken);
         return [.. rows.Select(ToSummary)];
     }
 
@@ -285,7 +285,7 @@ public sealed partial class WorkOrderService(
         var window = options.Value.RepeatCallerWindowDays;
         var since = now.AddDays(-window);
         var rows = await db.WorkOrders.AsNoTracking().Where(w => w.CallerPhoneE164 == number.E164)
-            .OrderByDescending(w => w.Id).Take(200).Select(SummaryRow).ToListAsync(cancellationToken);
+            .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(200).Select(SummaryRow).ToListAsync(cancellationToken);
         var inWindow = rows.Count(r => r.CreatedAt >= since);
         var full = me.CanSeeFullCallerDetails;
         if (full && rows.Count > 0)
@@ -305,7 +305,7 @@ public sealed partial class WorkOrderService(
             return [];
         }
         var codes = await db.WorkOrders.AsNoTracking().Where(w => w.OwnerUserId == userId && w.CategoryCode != null)
-            .OrderByDescending(w => w.Id).Take(100).Select(w => w.CategoryCode!).ToListAsync(cancellationToken);
+            .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(100).Select(w => w.CategoryCode!).ToListAsync(cancellationToken);
         return [.. codes.Distinct().Take(10)];
     }
 
@@ -400,10 +400,14 @@ public sealed partial class WorkOrderService(
         {
             var entry = await taxonomy.FindAsync(query.CategoryCode.Trim(), cancellationToken)
                 ?? throw new ValidationFailedException("categoryCode", $"Unknown category '{query.CategoryCode}'.");
-            // The subtree's ids come from the in-memory taxonomy, so the database uses its category index.
+            // A small subtree becomes a list of ids (the category index answers it); a large one, such as a
+            // whole root, is a prefix match on the category path, which scans newest first and stops early.
             var ids = (await taxonomy.AllAsync(cancellationToken))
                 .Where(c => c.Path.StartsWith(entry.Path, StringComparison.Ordinal)).Select(c => (int?)c.Id).ToList();
-            orders = orders.Where(w => ids.Contains(w.CategoryId));
+            var path = entry.Path;
+            orders = ids.Count <= 64
+                ? orders.Where(w => ids.Contains(w.CategoryId))
+                : orders.Where(w => w.Category!.Path.StartsWith(path));
         }
         if (query.Status is { } status)
         {
@@ -428,6 +432,18 @@ public sealed partial class WorkOrderService(
         if (query.AgentId is { } agentId)
         {
             orders = orders.Where(w => w.AgentId == agentId);
+        }
+        if (query.OwnerUserId is { } ownerUserId)
+        {
+            orders = orders.Where(w => w.OwnerUserId == ownerUserId);
+        }
+        if (query.Open is { } isOpen)
+        {
+            // An IN list of statuses, so the database can use its (status, due) index: open orders are few.
+            WorkOrderStatus[] wanted = isOpen
+                ? [WorkOrderStatus.Registered, WorkOrderStatus.InProgress, WorkOrderStatus.HandedOver, WorkOrderStatus.AwaitingFeedback]
+                : [WorkOrderStatus.Completed, WorkOrderStatus.Closed];
+            orders = orders.Where(w => wanted.Contains(w.Status));
         }
         if (query.From is { } fromAny)
         {

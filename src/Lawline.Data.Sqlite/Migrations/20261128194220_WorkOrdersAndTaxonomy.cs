@@ -288,10 +288,20 @@ namespace Lawline.Data.Sqlite.Migrations
                 columns: new[] { "CategoryId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_WorkOrders_CreatedAt",
+                table: "WorkOrders",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WorkOrders_Number",
                 table: "WorkOrders",
                 column: "Number",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkOrders_OwnerUserId_CreatedAt",
+                table: "WorkOrders",
+                columns: new[] { "OwnerUserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkOrders_PlatformId_CreatedAt",

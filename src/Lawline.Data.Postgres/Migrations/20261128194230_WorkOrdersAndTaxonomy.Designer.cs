@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lawline.Data.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128184137_WorkOrdersAndTaxonomy")]
+    [Migration("20261128194230_WorkOrdersAndTaxonomy")]
     partial class WorkOrdersAndTaxonomy
     {
         /// <inheritdoc />
@@ -803,6 +803,8 @@ namespace Lawline.Data.Postgres.Migrations
 
                     b.HasIndex("CallerId");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -811,6 +813,8 @@ namespace Lawline.Data.Postgres.Migrations
                     b.HasIndex("CallerPhoneE164", "CreatedAt");
 
                     b.HasIndex("CategoryId", "CreatedAt");
+
+                    b.HasIndex("OwnerUserId", "CreatedAt");
 
                     b.HasIndex("PlatformId", "CreatedAt");
 
@@ -1256,11 +1260,13 @@ namespace Lawline.Data.Postgres.Migrations
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrderEvent", b =>
                 {
-                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", null)
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", "Order")
                         .WithMany()
                         .HasForeignKey("WorkOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrderSequence", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lawline.Data.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128184126_WorkOrdersAndTaxonomy")]
+    [Migration("20261128194220_WorkOrdersAndTaxonomy")]
     partial class WorkOrdersAndTaxonomy
     {
         /// <inheritdoc />
@@ -775,6 +775,8 @@ namespace Lawline.Data.Sqlite.Migrations
 
                     b.HasIndex("CallerId");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
@@ -783,6 +785,8 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.HasIndex("CallerPhoneE164", "CreatedAt");
 
                     b.HasIndex("CategoryId", "CreatedAt");
+
+                    b.HasIndex("OwnerUserId", "CreatedAt");
 
                     b.HasIndex("PlatformId", "CreatedAt");
 
@@ -1216,11 +1220,13 @@ namespace Lawline.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrderEvent", b =>
                 {
-                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", null)
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", "Order")
                         .WithMany()
                         .HasForeignKey("WorkOrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrderSequence", b =>
