@@ -83,7 +83,11 @@ public sealed record WorkOrderQuery(
     DateTimeOffset? To = null,
     bool? Overdue = null,
     int Page = 1,
-    int PageSize = 50);
+    int PageSize = 50,
+    /// <summary>Orders whose first-responsibility owner (首问负责人) is this user: "my work orders".</summary>
+    int? OwnerUserId = null,
+    /// <summary>True: not yet completed or closed; false: completed or closed.</summary>
+    bool? Open = null);
 
 /// <summary>A work order in a list. The number is masked unless the role calls people back.</summary>
 public sealed record WorkOrderSummary(int Id, string Number, int PlatformId, WorkOrderType Type, WorkOrderChannel Channel,
