@@ -16,6 +16,7 @@ public static class TaxonomyFeature
         builder.Services.AddSingleton<PinyinInitials>();
         builder.Services.AddSingleton<TaxonomyIndex>();
         builder.Services.AddScoped<TaxonomyImporter>();
+        builder.Services.AddScoped<TaxonomyReader>();
         return builder;
     }
 
@@ -48,8 +49,8 @@ public static class TaxonomyFeature
         }).WithSummary("The category picker: hanzi, pinyin initials or code; recently used first");
         group.MapGet("/{code}", async Task<Results<Ok<CategoryEntry>, NotFound>> (string code, TaxonomyIndex index, CancellationToken ct)
             => await index.FindAsync(code, ct) is { } entry ? TypedResults.Ok(entry) : TypedResults.NotFound());
-        group.MapGet("/{code}/revisions", async (string code, AppDbContext db, CancellationToken ct)
-            => TypedResults.Ok(await db.CategoryRevisions.AsNoTracking().Where(r => r.Code == code).OrderBy(r => r.Id).ToListAsync(ct)));
+        group.MapGet("/{code}/revisions", async (string code, TaxonomyReader reader, CancellationToken ct)
+            => TypedResults.Ok(await reader.RevisionsAsync(code, ct)));
 
         group.MapPost("/import", async (IFormFile file, [FromForm] string? version, [FromForm] bool? retireMissing,
                 TaxonomyImporter importer, CancellationToken ct) =>
