@@ -53,6 +53,57 @@ public static partial class ServerMessages
         new(Exact("Use letters, digits, '_' and '-' only."), "Server.SkillCodeChars"),
         new(Exact("A lawyer's licence number has 17 digits."), "Server.LicenceFormat"),
         new(Exact("A unified social credit code is 18 digits or capital letters."), "Server.CreditCodeFormat"),
+        // Work orders.
+        new(Exact("A phone consultation needs the caller's number."), "Server.WorkOrderPhoneRequired"),
+        new(Pattern("^Unknown category '(.*)'\\.$"), "Server.UnknownCategory"),
+        new(Pattern("^Category '(.*)' is retired; use (.*)\\.$"), "Server.CategoryRetiredUse"),
+        new(Pattern("^Category '(.*)' is retired\\.$"), "Server.CategoryRetired"),
+        new(Exact("The agent does not exist or is outside your scope."), "Server.AgentOutOfScope"),
+        new(Exact("Only a signed-in person can register a work order (first responsibility needs an owner)."), "Server.WorkOrderNeedsOwner"),
+        new(Pattern("^Cannot (start handling|hand over|record the receipt|record feedback|escalate|complete|close|reopen): work order (\\S+) is (\\w+)\\.$"),
+            "Server.WorkOrderIllegal"),
+        new(Exact("Name the body the order is handed over to."), "Server.HandOverBodyRequired"),
+        new(Exact("The hand-over deadline must be in the future."), "Server.HandOverDeadlineFuture"),
+        new(Exact("Give the hand-over deadline."), "Server.HandOverDeadlineRequired"),
+        new(Exact("Write down the feedback received."), "Server.FeedbackRequired"),
+        new(Exact("Only an open order escalated to an expert can take the expert's answer."), "Server.ExpertAnswerNotEscalated"),
+        new(Exact("Write down the expert's answer."), "Server.ExpertAnswerRequired"),
+        new(Exact("Choose a consultation category before completing."), "Server.WorkOrderCategoryRequired"),
+        new(Exact("Write down the question."), "Server.WorkOrderQuestionRequired"),
+        new(Exact("Write down the answer given."), "Server.WorkOrderAnswerRequired"),
+        new(Exact("Choose the agency the caller was referred to."), "Server.WorkOrderAgencyRequired"),
+        new(Exact("Name where the call was transferred (e.g. 12345, 110)."), "Server.WorkOrderTransferTargetRequired"),
+        new(Exact("An escalated order completes once the expert's answer is recorded."), "Server.WorkOrderEscalatedNeedsAnswer"),
+        new(Exact("A handed-over order completes when the feedback is recorded."), "Server.WorkOrderHandedOverCompletes"),
+        new(Exact("Choose the outcome."), "Server.WorkOrderOutcomeRequired"),
+        new(Exact("Give the reason for reopening."), "Server.ReopenReasonRequired"),
+        new(Exact("Choose an admitted expert or duty leader."), "Server.ExpertRequired"),
+        new(Pattern("^Work order (\\S+) was changed by someone else \\(version (\\d+), yours (\\d+)\\)\\. Reload it; your changes were not saved\\.$"),
+            "Server.WorkOrderChanged"),
+        new(Pattern("^Work order (\\S+) is closed; reopen it to make changes\\.$"), "Server.WorkOrderClosed"),
+        new(Exact("The file is empty."), "Server.FileEmpty"),
+        new(Pattern("^The file is ([\\d.]+) MB; the limit is (\\d+) MB\\.$"), "Server.FileTooLarge"),
+        new(Exact("The file needs a name of at most 200 characters."), "Server.FileName"),
+        new(Exact("Give the whole number or at least its last four digits."), "Server.PhoneFragment"),
+        new(Pattern("^Unknown action '(.*)'\\.$"), "Server.UnknownAction"),
+        // Taxonomy files and retirement.
+        new(Exact("The file has no categories."), "Server.TaxonomyEmpty"),
+        new(Pattern("^Code '(.*)' must be 1–40 characters without spaces\\.$"), "Server.TaxonomyCode"),
+        new(Pattern("^Code '(.*)' appears twice\\.$"), "Server.TaxonomyCodeTwice"),
+        new(Pattern("^'(.*)': a name is 1–100 characters\\.$"), "Server.TaxonomyName"),
+        new(Pattern("^'(.*)': parent '(.*)' must appear before it in the file\\.$"), "Server.TaxonomyParentOrder"),
+        new(Pattern("^'(.*)': level (\\d+) does not match its place in the tree \\(level (\\d+)\\)\\.$"), "Server.TaxonomyLevel"),
+        new(Pattern("^'(.*)': the taxonomy has at most (\\d+) levels\\.$"), "Server.TaxonomyDepth"),
+        new(Pattern("^'(.*)': unknown skill '(.*)'\\.$"), "Server.TaxonomySkill"),
+        new(Pattern("^(.*): not valid JSON \\((.*)\\)\\.$"), "Server.TaxonomyJson"),
+        new(Exact("Each node needs a code and a name."), "Server.TaxonomyNodeFields"),
+        new(Pattern("^(.*): the file is empty\\.$"), "Server.TaxonomyFileEmpty"),
+        new(Pattern("^(.*): the header must be code,name,parent_code,level,skill \\(or the id,parent_id,depth,name,path cause-of-action format\\)\\.$"),
+            "Server.TaxonomyHeader"),
+        new(Pattern("^Level '(.*)' is not a number\\.$"), "Server.TaxonomyLevelNumber"),
+        new(Pattern("^Parent '(.*)' of '(.*)' is not defined before it\\.$"), "Server.TaxonomyWenshuParent"),
+        new(Exact("A taxonomy version is at most 32 characters."), "Server.TaxonomyVersion"),
+        new(Pattern("^'(.*)' is not an active category\\.$"), "Server.NotActiveCategory"),
         // ASP.NET Core Identity's default descriptions (password policy and user names).
         new(Pattern("^Passwords must be at least (\\d+) characters\\.$"), "Identity.PasswordTooShort"),
         new(Exact("Passwords must have at least one digit ('0'-'9')."), "Identity.PasswordRequiresDigit"),
@@ -112,6 +163,10 @@ public static partial class ServerMessages
     /// <summary>Enum names quoted in a message (an agent's status, a weekday) are shown localized too.</summary>
     private static string Localize(string value, IStringLocalizer<UiText> text)
     {
+        if (WorkOrderActions.TryGetValue(value, out var action))
+        {
+            return text[$"Server.Doing.{action}"];
+        }
         if (value.Length == 0 || !value.All(char.IsAsciiLetter))
         {
             return value;
@@ -120,12 +175,24 @@ public static partial class ServerMessages
         {
             return text.Enum(status);
         }
+        if (Enum.TryParse<WorkOrders.WorkOrderStatus>(value, out var orderStatus))
+        {
+            return text.Enum(orderStatus);
+        }
         if (Enum.TryParse<DayOfWeek>(value, out var day))
         {
             return UiFormat.DayName(day);
         }
         return value;
     }
+
+    /// <summary>The verbs a refused work-order transition quotes ("Cannot hand over: ..."), by action.</summary>
+    private static readonly Dictionary<string, string> WorkOrderActions = new(StringComparer.Ordinal)
+    {
+        ["start handling"] = "Start", ["hand over"] = "HandOver", ["record the receipt"] = "ConfirmReceipt",
+        ["record feedback"] = "RecordFeedback", ["escalate"] = "Escalate", ["complete"] = "Complete", ["close"] = "Close",
+        ["reopen"] = "Reopen",
+    };
 
     private static Regex Exact(string message) => new($"^{Regex.Escape(message)}$", RegexOptions.CultureInvariant);
 
