@@ -38,6 +38,11 @@ internal sealed partial class DatabaseInitializer(
             Log.ApplyingMigrations(logger, pending.Count, db.Database.ProviderName ?? "?");
             await db.Database.MigrateAsync(cancellationToken);
         }
+        if (db.Database.IsSqlite())
+        {
+            // Refresh the planner's statistics where they are stale, so searches on large tables pick their indexes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", cancellationToken);
+        }
 
         var roles = services.GetRequiredService<RoleManager<IdentityRole<int>>>();
         foreach (var role in LawlineRoles.All)

@@ -255,14 +255,14 @@ public sealed partial class WorkOrderService(
             .ToListAsync(cancellationToken);
     }
 
-    public const int CountCap = 10_000;
+    public const int CountCap = 1_000;
 
     public async Task<WorkOrderPage> SearchAsync(WorkOrderQuery query, CancellationToken cancellationToken)
     {
         var orders = await FilterAsync(query, cancellationToken);
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
-        // Counting stops at a cap: "10,000+" tells a person to narrow the filters, and it keeps a search on
+        // Counting stops at a cap: "1,000+" tells a person to narrow the filters, and it keeps a search on
         // millions of orders fast.
         var total = await orders.Take(CountCap + 1).CountAsync(cancellationToken);
         var rows = await orders.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Skip((page - 1) * pageSize).Take(pageSize)
