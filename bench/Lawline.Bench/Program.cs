@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 // Work-order load benchmark (issue: ≥ 500 creations/s and search p95 < 100 ms on 1,000,000 work orders).
-//   dotnet run -c Release --project bench/Lawline.Bench -- [--rows 1000000] [--seconds 15] [--concurrency 4] [--searches 400] [--runs 3]
+//   dotnet run -c Release --project bench/Lawline.Bench -- [--rows 1000000] [--seconds 15] [--concurrency 4] [--searches 400] [--runs 3] [--warmup 10]
 // It builds nothing itself: build the server first (dotnet build -c Release src/Lawline.Server).
 var options = BenchOptions.Parse(args);
 var root = FindRepositoryRoot();
@@ -50,6 +50,9 @@ try
     {
         await server.WaitHealthyAsync(baseUrl);
         using var http = await ClientAsync(baseUrl, Password);
+        // Warm up (JIT, tiered compilation, caches) before measuring, as a server that has been running would be.
+        await CreateLoadAsync(baseUrl, Password, platformIds, categoryCodes, options with { Seconds = options.WarmupSeconds });
+        await SearchLoadAsync(http, platformIds, categoryCodes, options with { Searches = 100 });
         var creations = new List<double>();
         var p95s = new List<double>();
         var p50s = new List<double>();
@@ -267,7 +270,7 @@ static string FindRepositoryRoot()
     throw new InvalidOperationException("Run the benchmark from inside the repository.");
 }
 
-internal sealed record BenchOptions(int Rows, int Seconds, int Concurrency, int Searches, int Runs, bool Keep)
+internal sealed record BenchOptions(int Rows, int Seconds, int Concurrency, int Searches, int Runs, bool Keep, int WarmupSeconds)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -277,7 +280,7 @@ internal sealed record BenchOptions(int Rows, int Seconds, int Concurrency, int 
             return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
         }
         return new BenchOptions(Int("--rows", 1_000_000), Int("--seconds", 15), Int("--concurrency", 4), Int("--searches", 400), Int("--runs", 3),
-            args.Contains("--keep"));
+            args.Contains("--keep"), Int("--warmup", 10));
     }
 }
 
