@@ -15,6 +15,7 @@ public static class WorkOrdersFeature
     {
         builder.Services.AddOptions<WorkOrderOptions>().BindConfiguration(WorkOrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<WorkOrderService>();
+        builder.Services.AddScoped<TimeLimitSettings>();
         return builder;
     }
 
@@ -41,6 +42,7 @@ public static class WorkOrdersFeature
     public static IEndpointRouteBuilder MapWorkOrders(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/work-orders").WithTags("Work orders");
+        group.MapTimeLimits();
         group.MapGet("/", async ([AsParameters] WorkOrderQuery query, WorkOrderService service, CancellationToken ct)
             => TypedResults.Ok(await service.SearchAsync(query, ct)))
             .WithSummary("Search by number, phone, category subtree, status, outcome, channel, platform, agent, dates, overdue");
