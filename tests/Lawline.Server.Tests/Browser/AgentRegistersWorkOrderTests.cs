@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Lawline.Server.Security;
-using Lawline.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -16,14 +13,12 @@ namespace Lawline.Server.Tests.Browser;
 public sealed partial class AgentRegistersWorkOrderTests(ITestOutputHelper output)
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Patient = new() { Timeout = 20_000 };
-    private const string LawyerUserName = "demo.lawyer";
-    private const string LawyerPassword = "Lawyer-Browser-1357";
 
     [Fact]
     public async Task A_consultation_is_registered_and_completed_then_a_second_call_is_handed_over()
     {
         await using var app = await BrowserApp.StartAsync();
-        await UseKnownPasswordAsync(app);
+        await DemoLawyer.UseKnownPasswordAsync(app);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserApp.LaunchChromiumAsync(playwright);
         var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
@@ -41,11 +36,7 @@ public sealed partial class AgentRegistersWorkOrderTests(ITestOutputHelper outpu
         // A fresh installation per run: the number has no history yet.
         const string phone = "13907148816";
 
-        await page.GotoAsync("/");
-        await page.GetByTestId("login-username").FillAsync(LawyerUserName);
-        await page.GetByTestId("login-password").FillAsync(LawyerPassword);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await Expect(page.GetByTestId("home-my-work")).ToBeVisibleAsync(Patient);
+        await DemoLawyer.SignInAsync(page);
         await Expect(page.GetByTestId("stat-my-open")).ToContainTextAsync("0");
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "wo-01-home-agent.png"), FullPage = true });
 
@@ -156,20 +147,6 @@ public sealed partial class AgentRegistersWorkOrderTests(ITestOutputHelper outpu
         await Expect(page.GetByTestId("home-my-work-list")).ToContainTextAsync(secondNumber, new() { Timeout = 20_000 });
 
         Assert.Empty(browserErrors);
-    }
-
-    /// <summary>The demo accounts get a random password unless one is configured: the administrator sets a known one.</summary>
-    private static async Task UseKnownPasswordAsync(BrowserApp app)
-    {
-        using var http = new HttpClient { BaseAddress = app.BaseAddress };
-        var api = new ApiClient(http, BrowserApp.AdminUserName);
-        var token = await api.PostOkAsync<TokenResponse>("/api/auth/token",
-            new TokenRequest(BrowserApp.AdminUserName, BrowserApp.AdminPassword), System.Net.HttpStatusCode.OK);
-        api.UseToken(token.AccessToken);
-        var users = await api.GetOkAsync<List<UserDto>>($"/api/users?search={LawyerUserName}");
-        var lawyer = Assert.Single(users, u => u.UserName == LawyerUserName);
-        await ApiClient.ExpectStatusAsync(await http.PostAsJsonAsync($"/api/users/{lawyer.Id}/password",
-            new ResetPasswordRequest(LawyerPassword), ApiClient.Json), System.Net.HttpStatusCode.NoContent);
     }
 
     [GeneratedRegex("^WH-20\\d{6}-\\d{5}$")]
