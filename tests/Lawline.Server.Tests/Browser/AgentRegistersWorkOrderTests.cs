@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -141,6 +143,27 @@ public sealed partial class AgentRegistersWorkOrderTests(ITestOutputHelper outpu
         await Expect(table.Locator("tbody tr", new() { HasText = firstNumber })).ToContainTextAsync("已办结");
         await Expect(table.Locator("tbody tr").First).ToContainTextAsync(secondNumber);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "wo-08-list.png"), FullPage = true });
+
+        // Filters: the last four digits of the number, then the category subtree 婚姻家庭、继承纠纷 (MS.02).
+        await page.GetByTestId("wo-filter-phone").FillAsync(phone[^4..]);
+        await Expect(page.GetByTestId("wo-total")).ToContainTextAsync("共 2 张", new() { Timeout = 20_000 });
+        var categoryFilter = page.GetByTestId("wo-filter-category");
+        await categoryFilter.ClickAsync();
+        await categoryFilter.PressSequentiallyAsync("MS.02");
+        await categoryFilter.PressAsync("Enter");
+        await Expect(page.GetByTestId("wo-total")).ToContainTextAsync("共 1 张", new() { Timeout = 20_000 });
+        await Expect(table.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(table.Locator("tbody tr").First).ToContainTextAsync(secondNumber);
+
+        // The Excel export is a plain link with the same filters; the sign-in cookie authenticates it.
+        await Expect(page.GetByTestId("wo-export")).ToHaveAttributeAsync("href", new Regex("phone=8816.*categoryCode=MS.02"));
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("wo-export").ClickAsync());
+        Assert.Equal("work-orders.xlsx", download.SuggestedFilename);
+        using (var workbook = SpreadsheetDocument.Open(await download.PathAsync(), false))
+        {
+            // The header and the one order the filters leave.
+            Assert.Equal(2, workbook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<Row>().Count());
+        }
 
         // The home page counts the open one as the lawyer's own work.
         await page.GetByTestId("nav-home").ClickAsync();
