@@ -106,11 +106,17 @@ public sealed partial class AgentRegistersWorkOrderTests(ITestOutputHelper outpu
         await Expect(phoneBox).ToHaveValueAsync(phone);
         await Expect(history).ToContainTextAsync(firstNumber, new() { Timeout = 20_000 });
 
-        await picker.ClickAsync();
-        await picker.PressSequentiallyAsync("lhjf");
-        await Expect(page.Locator(".mud-popover-open .category-option", new() { HasText = "离婚纠纷" }).First).ToBeVisibleAsync(Patient);
-        await picker.PressAsync("Enter");
+        // Keyboard only: from the caller's name, Tab past the caller type to the picker; Tab takes the match and
+        // moves on to the question.
+        await page.GetByTestId("wo-caller-name").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(picker).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("lhjf");
+        await Expect(page.Locator(".mud-popover-open .category-option").First).ToContainTextAsync("离婚纠纷", new() { Timeout = 10_000 });
+        await page.Keyboard.PressAsync("Tab");
         await Expect(picker).ToHaveValueAsync("离婚纠纷", new() { Timeout = 10_000 });
+        await Expect(page.GetByTestId("wo-question")).ToBeFocusedAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "wo-05-second-call-history.png"), FullPage = true });
         await page.GetByTestId("wo-save").ClickAsync();
 
