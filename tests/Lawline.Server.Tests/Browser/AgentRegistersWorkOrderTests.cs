@@ -174,6 +174,8 @@ public sealed partial class AgentRegistersWorkOrderTests(ITestOutputHelper outpu
         // The home page counts the open one as the lawyer's own work.
         await page.GetByTestId("nav-home").ClickAsync();
         await Expect(page.GetByTestId("home-my-work-list")).ToContainTextAsync(secondNumber, new() { Timeout = 20_000 });
+        await Expect(page.GetByTestId("stat-my-open")).ToContainTextAsync("1");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "wo-09-home-my-work.png"), FullPage = true });
 
         Assert.Empty(browserErrors);
     }
