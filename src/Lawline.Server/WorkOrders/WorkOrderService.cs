@@ -257,6 +257,11 @@ public sealed partial class WorkOrderService(
 
     public const int CountCap = 1_000;
 
+    private static readonly WorkOrderStatus[] OpenStatuses =
+        [WorkOrderStatus.Registered, WorkOrderStatus.InProgress, WorkOrderStatus.HandedOver, WorkOrderStatus.AwaitingFeedback];
+
+    private static readonly WorkOrderStatus[] ClosedStatuses = [WorkOrderStatus.Completed, WorkOrderStatus.Closed];
+
     public async Task<WorkOrderPage> SearchAsync(WorkOrderQuery query, CancellationToken cancellationToken)
     {
         var orders = await FilterAsync(query, cancellationToken);
@@ -440,9 +445,7 @@ public sealed partial class WorkOrderService(
         if (query.Open is { } isOpen)
         {
             // An IN list of statuses, so the database can use its (status, due) index: open orders are few.
-            WorkOrderStatus[] wanted = isOpen
-                ? [WorkOrderStatus.Registered, WorkOrderStatus.InProgress, WorkOrderStatus.HandedOver, WorkOrderStatus.AwaitingFeedback]
-                : [WorkOrderStatus.Completed, WorkOrderStatus.Closed];
+            var wanted = isOpen ? OpenStatuses : ClosedStatuses;
             orders = orders.Where(w => wanted.Contains(w.Status));
         }
         if (query.From is { } fromAny)
@@ -458,7 +461,7 @@ public sealed partial class WorkOrderService(
         if (query.Overdue is { } overdue)
         {
             var now = clock.GetUtcNow();
-            WorkOrderStatus[] open = [WorkOrderStatus.Registered, WorkOrderStatus.InProgress, WorkOrderStatus.HandedOver, WorkOrderStatus.AwaitingFeedback];
+            var open = OpenStatuses;
             orders = overdue
                 ? orders.Where(w => open.Contains(w.Status)
                     && (w.DueAt < now || ((w.Status == WorkOrderStatus.HandedOver || w.Status == WorkOrderStatus.AwaitingFeedback) && w.HandOverDeadline < now)))
