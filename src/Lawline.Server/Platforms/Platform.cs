@@ -79,8 +79,6 @@ public sealed class Platform
         };
     }
 
-    public bool IsAncestorOf(Platform other) => other.Path.StartsWith(Path, StringComparison.Ordinal) && other.Id != Id;
-
     private static string ValidateCode(string code)
     {
         if (string.IsNullOrWhiteSpace(code) || code.Length > 32 || !code.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))

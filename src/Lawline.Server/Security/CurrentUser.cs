@@ -32,7 +32,6 @@ public sealed class CurrentUser
     public bool IsAuthenticated => UserId is not null || IsUnrestricted;
     public bool IsInRole(string role) => Roles.Contains(role);
     public bool CanSeeFullCallerDetails => LawlineRoles.SeeFullCallerDetails.Any(Roles.Contains);
-    public bool CanSee(int platformId) => IsUnrestricted || VisiblePlatformIds.Contains(platformId);
 
     /// <summary>Acts as the system: sees everything. For start-up, seeding and background jobs only.</summary>
     public void ActAsSystem(string name = "system")

@@ -218,7 +218,5 @@ public sealed class PinyinInitials
         _table = table.ToFrozenDictionary();
     }
 
-    public int Count => _table.Count;
-
     public string InitialsOf(char c) => _table.GetValueOrDefault(c) ?? (char.IsAsciiLetter(c) ? char.ToLowerInvariant(c).ToString() : string.Empty);
 }

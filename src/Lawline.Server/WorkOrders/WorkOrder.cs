@@ -349,12 +349,6 @@ public sealed class WorkOrder : IPlatformOwned
         Status = WorkOrderStatus.InProgress;
     }
 
-    public void TransferOwnership(int userId, string name)
-    {
-        OwnerUserId = userId;
-        OwnerName = name;
-    }
-
     private void Require(WorkOrderStatus expected, string action)
     {
         if (Status != expected)
@@ -386,7 +380,6 @@ public enum WorkOrderEventKind
     Updated = 2,
     StatusChanged = 3,
     AttachmentAdded = 4,
-    OwnerChanged = 5,
 }
 
 /// <summary>One line of a work order's history: who, when, what changed (before and after).</summary>
