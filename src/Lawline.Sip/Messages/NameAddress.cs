@@ -84,7 +84,15 @@ public sealed class NameAddress
                 throw new SipParseException($"Missing '>' in \"{text}\".");
             }
 
-            uri = SipUri.Parse(text[(open + 1)..close]);
+            var inner = text[(open + 1)..close];
+            if (inner.Length == 0 || char.IsWhiteSpace(inner[0]) || char.IsWhiteSpace(inner[^1]))
+            {
+                // RFC 3261 §25.1: name-addr = [ display-name ] LAQUOT addr-spec RAQUOT with no LWS inside the
+                // brackets; RFC 4475 §3.1.2.14 (badaspec) is to be rejected.
+                throw new SipParseException($"Whitespace inside <> in \"{text}\".");
+            }
+
+            uri = SipUri.Parse(inner);
             index = close + 1;
         }
         else
@@ -97,7 +105,9 @@ public sealed class NameAddress
             // RFC 3261 §20: in an addr-spec without <>, parameters after the URI belong to the header,
             // not the URI — so the URI ends at the first ';'.
             var semicolon = text.IndexOf(';');
-            var uriText = semicolon >= 0 ? text[..semicolon] : text;
+            // LWS may precede the ';' of the header parameters (RFC 3261 §25.1 SEMI = SWS ";" SWS, as in the
+            // To of RFC 4475 §3.1.1.1 wsinv).
+            var uriText = (semicolon >= 0 ? text[..semicolon] : text).TrimEnd(' ', '\t');
             if (uriText.Contains('?') || uriText.Contains(',') || uriText.Contains(' '))
             {
                 throw new SipParseException($"A URI with '?', ',' or spaces needs <> in \"{text}\".");
@@ -105,6 +115,7 @@ public sealed class NameAddress
 
             uri = SipUri.Parse(uriText);
             index = uriText.Length;
+            HeaderSyntax.SkipSpace(text, ref index);
         }
 
         var parameters = HeaderSyntax.ParseParameters(text, ref index);

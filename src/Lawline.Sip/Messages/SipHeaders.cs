@@ -221,6 +221,7 @@ public static class HeaderNames
     public const string PAssertedIdentity = "P-Asserted-Identity";
     public const string RSeq = "RSeq";
     public const string RAck = "RAck";
+    public const string Date = "Date";
 }
 
 public static class SipMethods

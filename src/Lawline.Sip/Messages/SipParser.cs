@@ -197,6 +197,12 @@ public static class SipParser
         }
 
         var uri = SipUri.Parse(parts[1]);
+        if (uri.Headers is not null)
+        {
+            // RFC 3261 §19.1.1 (table 1): headers are not allowed in a Request-URI; RFC 4475 §3.1.2.11 (escruri).
+            throw new SipParseException($"Headers in the Request-URI \"{Shorten(parts[1])}\".");
+        }
+
         return new SipRequest(parts[0], uri, headers) { SipVersion = CheckVersion(parts[2]) };
     }
 
@@ -274,6 +280,10 @@ public static class SipParser
 
         _ = message.From;
         _ = message.To;
+
+        // RFC 3261 §20.10: a Contact that is not a valid name-addr/addr-spec is a 400, not something the registrar
+        // or dialog layer should discover later (RFC 4475 §3.1.2.13 regbadct: '?' outside <>).
+        _ = message.Contacts;
         var vias = message.Vias;
         if (vias.Count == 0)
         {

@@ -30,6 +30,13 @@ public sealed class SipUri
 
     public int? Port { get; private set; }
 
+    /// <summary>
+    /// The user part with %HH escapes decoded (RFC 3261 §19.1.4: escaped and unescaped forms compare equal;
+    /// RFC 4475 §3.1.1.3). Decoded octets are read as UTF-8; an escaped NUL stays a U+0000 character, so a user of
+    /// <c>null-%00-null</c> is not cut short (RFC 4475 §3.1.1.4).
+    /// </summary>
+    public string? UnescapedUser => User is null ? null : Unescape(User);
+
     public SipParameters Parameters { get; private set; } = new();
 
     /// <summary>The <c>?name=value&amp;…</c> part, undecoded, without the '?'.</summary>
@@ -234,6 +241,42 @@ public sealed class SipUri
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>Decodes %HH escapes; a '%' not followed by two hex digits is kept as written (never throws).</summary>
+    public static string Unescape(string text)
+    {
+        if (!text.Contains('%'))
+        {
+            return text;
+        }
+
+        var bytes = new List<byte>(text.Length);
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '%' && i + 2 < text.Length && char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2]))
+            {
+                bytes.Add((byte)Convert.ToInt32(text.Substring(i + 1, 2), 16));
+                i += 2;
+                continue;
+            }
+
+            Flush();
+            builder.Append(text[i]);
+        }
+
+        Flush();
+        return builder.ToString();
+
+        void Flush()
+        {
+            if (bytes.Count > 0)
+            {
+                builder.Append(Encoding.UTF8.GetString(bytes.ToArray()));
+                bytes.Clear();
+            }
+        }
     }
 
     private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
