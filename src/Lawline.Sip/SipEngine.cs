@@ -134,10 +134,15 @@ public sealed partial class SipEngine : ISipTransactionUser, ICallControl, IAsyn
         var request = transaction.Request;
         if (SipRequestChecks.Check(request, SupportedExtensionSet) is { } rejection)
         {
-            var response = request.CreateResponse(rejection.StatusCode, rejection.Reason, SipTransactionLayer.RandomToken(6));
-            if (rejection.StatusCode == 420 && rejection.Unsupported is { } unsupported)
+            var response = request.CreateResponse(rejection.StatusCode, rejection.ReasonPhrase, SipTransactionLayer.RandomToken(6));
+            if (rejection.Unsupported.Count > 0)
             {
-                response.Headers.Add(HeaderNames.Unsupported, unsupported);
+                response.Headers.Add(HeaderNames.Unsupported, string.Join(", ", rejection.Unsupported));
+            }
+
+            if (rejection.StatusCode == 416 || rejection.StatusCode == 400)
+            {
+                response.Headers.Add("Warning", $"399 lawline \"{rejection.Detail.Replace("\"", "'", StringComparison.Ordinal)}\"");
             }
 
             transaction.Respond(response);

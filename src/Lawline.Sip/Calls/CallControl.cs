@@ -105,7 +105,7 @@ public sealed record OriginateResult(CallLegId? Leg, bool Answered, HangupCause 
     public static OriginateResult Failed(HangupCause cause, int status) => new(null, false, cause, status);
 }
 
-public sealed record DigitCollection
+public sealed record CollectDigitsOptions
 {
     public int MaxDigits { get; init; } = 1;
 
@@ -152,7 +152,7 @@ public interface ICallControl
 
     void StopPlayback(CallLegId leg);
 
-    Task<DigitResult> CollectDigitsAsync(CallLegId leg, DigitCollection options, CancellationToken cancellationToken = default);
+    Task<DigitResult> CollectDigitsAsync(CallLegId leg, CollectDigitsOptions options, CancellationToken cancellationToken = default);
 
     Task<OriginateResult> OriginateAsync(OriginateRequest request, CancellationToken cancellationToken = default);
 

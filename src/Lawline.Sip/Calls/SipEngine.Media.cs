@@ -38,7 +38,7 @@ public sealed partial class SipEngine
 
     public void StopPlayback(CallLegId leg) => FindLeg(leg)?.Media.StopPlayback();
 
-    public Task<DigitResult> CollectDigitsAsync(CallLegId leg, DigitCollection options, CancellationToken cancellationToken = default) =>
+    public Task<DigitResult> CollectDigitsAsync(CallLegId leg, CollectDigitsOptions options, CancellationToken cancellationToken = default) =>
         RequireLeg(leg).Media.CollectDigitsAsync(options, cancellationToken);
 
     public Task BridgeAsync(CallLegId a, CallLegId b, bool hangUpTogether = true)

@@ -1,4 +1,5 @@
 using System.Net;
+using Lawline.Sip.Auth;
 using Lawline.Sip.Calls;
 using Lawline.Sip.Dialogs;
 using Lawline.Sip.Messages;
@@ -254,12 +255,7 @@ public sealed partial class SipEngine
         var retry = previous.Clone();
         retry.Headers.ReplaceFirstValue(HeaderNames.Via, Transactions.CreateVia(SipTransactionLayer.NewBranch()));
         retry.Headers.Set(HeaderNames.CSeq, new CSeqHeader(leg.Dialog.NextSequence(), SipMethods.Invite).ToString());
-        var (header, value) = TrunkAuthorization(challenge, SipMethods.Invite, retry.Uri, trunk);
-        if (header is not null)
-        {
-            retry.Headers.Set(header, value!);
-        }
-
+        DigestClient.Authorize(retry, challenge, trunk.Username!, trunk.Password ?? "");
         return retry;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lawline.Sip.Calls;
 using Lawline.Sip.Messages;
+using Lawline.Sip.Transactions;
 
 namespace Lawline.Sip;
 
@@ -42,7 +43,7 @@ public sealed partial class SipEngine
     {
         if (ReadSessionExpires(invite) is { } requested && requested.Seconds < Options.MinSessionExpiresSeconds)
         {
-            var response = invite.CreateResponse(422, null, Transactions_Tag());
+            var response = invite.CreateResponse(422, null, NewTag());
             response.Headers.Add(HeaderNames.MinSE, Options.MinSessionExpiresSeconds.ToString(CultureInfo.InvariantCulture));
             return response;
         }
@@ -50,7 +51,7 @@ public sealed partial class SipEngine
         return null;
     }
 
-    private static string Transactions_Tag() => Transactions.SipTransactionLayer.RandomToken(6);
+    private static string NewTag() => SipTransactionLayer.RandomToken(6);
 
     /// <summary>
     /// RFC 4028 §9: the UAS keeps the requested interval (lowering it to our maximum) and, when the caller

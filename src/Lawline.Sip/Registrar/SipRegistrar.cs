@@ -13,7 +13,7 @@ namespace Lawline.Sip.Registrar;
 /// </summary>
 internal sealed partial class SipRegistrar(SipEngine engine, ILogger<SipRegistrar> logger) : IDisposable
 {
-    private readonly DigestAuthenticator authenticator = new(engine.Options.Realm, engine.Time);
+    private readonly DigestAuthenticator authenticator = new(engine.Time);
     private ITimer? keepAliveTimer;
 
     public void Start()
@@ -59,16 +59,19 @@ internal sealed partial class SipRegistrar(SipEngine engine, ILogger<SipRegistra
             return Challenge(request, tag, stale: false);
         }
 
-        var verdict = await authenticator.VerifyAsync(request.Method, authorization, engine.Credentials, CancellationToken.None).ConfigureAwait(false);
+        var verdict = await authenticator.VerifyAsync(request, engine.Options.Realm, engine.Credentials, CancellationToken.None).ConfigureAwait(false);
         switch (verdict.Outcome)
         {
-            case DigestOutcome.Stale:
+            case DigestOutcome.StaleNonce:
                 return Challenge(request, tag, stale: true);
+            case DigestOutcome.Missing or DigestOutcome.InvalidNonce:
+                // Credentials for another realm, or a nonce from before a restart: challenge afresh.
+                return Challenge(request, tag, stale: false);
             case DigestOutcome.Malformed:
                 return request.CreateResponse(400, "Bad Authorization", tag);
-            case DigestOutcome.Ok when !string.Equals(verdict.Username, user, StringComparison.OrdinalIgnoreCase):
+            case DigestOutcome.Ok when !string.Equals(verdict.Credentials?.Username, user, StringComparison.OrdinalIgnoreCase):
                 // Authenticated, but for another account: a phone may only register its own address of record.
-                Log.WrongAccount(logger, verdict.Username ?? "", user, transaction.Source.ToString());
+                Log.WrongAccount(logger, verdict.Credentials?.Username ?? "", user, transaction.Source.ToString());
                 return request.CreateResponse(403, "Forbidden", tag);
             case DigestOutcome.Ok:
                 break;
@@ -132,7 +135,7 @@ internal sealed partial class SipRegistrar(SipEngine engine, ILogger<SipRegistra
     private SipResponse Challenge(SipRequest request, string tag, bool stale)
     {
         var response = request.CreateResponse(401, null, tag);
-        foreach (var challenge in authenticator.CreateChallenges(stale))
+        foreach (var challenge in authenticator.CreateChallenges(engine.Options.Realm, stale))
         {
             response.Headers.Add(HeaderNames.WwwAuthenticate, challenge);
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Lawline.Sip.Auth;
 using Lawline.Sip.Messages;
 using Lawline.Sip.Transactions;
 using Microsoft.Extensions.Logging;
@@ -76,8 +77,7 @@ internal sealed partial class TrunkRegistrations(SipEngine engine, ILogger<Trunk
         var domain = string.IsNullOrWhiteSpace(trunk.Domain) ? trunk.Host : trunk.Domain;
         var aor = SipUri.Create(trunk.Username, domain);
         var destination = new IPEndPoint(Dns.GetHostAddresses(trunk.Host.Trim('[', ']')).First(), trunk.Port);
-        string? authorizationHeader = null;
-        string? authorizationValue = null;
+        SipResponse? challenge = null;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var register = new SipRequest(SipMethods.Register, SipUri.Create(null, domain, trunk.Port == 5060 ? null : trunk.Port));
@@ -90,9 +90,9 @@ internal sealed partial class TrunkRegistrations(SipEngine engine, ILogger<Trunk
             register.Headers.Add(HeaderNames.Contact, $"<{engine.LocalContact(trunk.Username)}>");
             register.Headers.Add(HeaderNames.Expires, trunk.RegisterExpires.ToString(CultureInfo.InvariantCulture));
             register.Headers.Add(HeaderNames.UserAgent, engine.Options.UserAgent);
-            if (authorizationHeader is not null)
+            if (challenge is not null && !DigestClient.Authorize(register, challenge, trunk.Username ?? "", trunk.Password ?? ""))
             {
-                register.Headers.Add(authorizationHeader, authorizationValue!);
+                break;
             }
 
             var response = await engine.Transactions.SendRequest(register, destination).FinalResponse.ConfigureAwait(false);
@@ -105,14 +105,9 @@ internal sealed partial class TrunkRegistrations(SipEngine engine, ILogger<Trunk
                 return (granted, cseq - 1);
             }
 
-            if (response.StatusCode is 401 or 407 && attempt == 0)
+            if (response.StatusCode is 401 or 407 && attempt == 0 && !string.IsNullOrEmpty(trunk.Username))
             {
-                (authorizationHeader, authorizationValue) = engine.TrunkAuthorization(response, SipMethods.Register, register.Uri, trunk);
-                if (authorizationHeader is null)
-                {
-                    break;
-                }
-
+                challenge = response;
                 continue;
             }
 
