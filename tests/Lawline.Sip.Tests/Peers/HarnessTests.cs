@@ -172,4 +172,36 @@ public sealed class HarnessTests
         var heard = await WavAnalysis.ReadAsync(agent.ReceivedAudioFiles().Single());
         Assert.True(WavAnalysis.ToneShare(heard, 1000) > ToneShareHeard, WavAnalysis.Describe(heard, 1000, 400));
     }
+
+    [Fact]
+    public async Task Linphonec_registers_answers_a_call_from_baresip_and_both_hear_each_other()
+    {
+        await using var proxy = await KamailioProxy.StartAsync();
+        using var sounds = new SoundFiles();
+        await using var linphone = await LinphonePhone.StartAsync(new()
+        {
+            User = "agent3", Registrar = proxy.Domain, PlayFile = await sounds.ToneAsync(400),
+        });
+        await using var caller = await BaresipPhone.StartAsync(new()
+        {
+            User = "caller", Registrar = proxy.Domain, AudioFile = await sounds.ToneAsync(1000),
+        });
+        await linphone.WaitForRegistrationAsync();
+        await caller.WaitForRegistrationAsync();
+
+        await caller.DialAsync(linphone.Aor);
+        await caller.WaitForEventAsync("CALL_ESTABLISHED");
+        await linphone.WaitForLineAsync(LinphonePhone.CallConnected);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await caller.SendDtmfAsync("5");
+        await linphone.WaitForLineAsync(l => l.Contains("Receiving tone 5", StringComparison.Ordinal));
+        await caller.HangupAsync();
+        await caller.WaitForEventAsync("CALL_CLOSED");
+        await linphone.WaitForLineAsync(LinphonePhone.CallEnded);
+
+        var linphoneHeard = await WavAnalysis.ReadAsync(linphone.RecordFile);
+        var callerHeard = await WavAnalysis.ReadAsync(caller.ReceivedAudioFiles().Single());
+        Assert.True(WavAnalysis.ToneShare(linphoneHeard, 1000) > ToneShareHeard, "linphonec heard: " + WavAnalysis.Describe(linphoneHeard, 1000, 400));
+        Assert.True(WavAnalysis.ToneShare(callerHeard, 400) > ToneShareHeard, "baresip heard: " + WavAnalysis.Describe(callerHeard, 1000, 400));
+    }
 }
