@@ -20,6 +20,9 @@ public enum RecordingChannel
 // channels stay aligned on the wall clock even when one side sends nothing (hold, silence suppression),
 // reordered packets land where they belong, and the receive path takes no lock and allocates nothing.
 //
+// The file's timeline starts one jitter delay before the recorder was created (a short lead-in of
+// silence), so even the first packets of a call can arrive out of order and still land in place.
+//
 // The header is written first and its sizes are rewritten every second, so a crash leaves a playable file.
 public sealed class StereoWavRecorder : IMediaClockListener, IDisposable
 {
@@ -85,16 +88,23 @@ public sealed class StereoWavRecorder : IMediaClockListener, IDisposable
         else
         {
             position = c.AnchorPosition + (int)(rtpTimestamp - c.AnchorTimestamp);
-            // Too late to be written (already flushed), or a jump the ring cannot hold: start again from now.
-            if (position < flushed || position - arrival > _maxAhead)
+            if (position - arrival > _maxAhead)
             {
+                // A jump forward the ring cannot hold (a broken sender, a new stream without a new SSRC): start again from now.
+                position = Anchor(c, ssrc, rtpTimestamp, arrival);
+            }
+            else if (position < flushed)
+            {
+                // Later than the jitter delay allows. One such packet is dropped; several in a row mean the
+                // sender's clock drifted or jumped back, and the channel is re-anchored to now.
+                if (++c.LateInARow < 3)
+                {
+                    return;
+                }
                 position = Anchor(c, ssrc, rtpTimestamp, arrival);
             }
         }
-        if (position < flushed)
-        {
-            position = flushed;
-        }
+        c.LateInARow = 0;
         var count = Math.Min(payload.Length, RingSize - (int)(position - flushed));
         if (count <= 0)
         {
@@ -122,7 +132,10 @@ public sealed class StereoWavRecorder : IMediaClockListener, IDisposable
             }
             try
             {
-                FlushTo(PositionAt(now) - _delaySamples);
+                // After a stall (GC, a starved thread pool) the receive loops have a backlog of packets that
+                // are not late, only late to be processed: catch up at three times real time instead of at once,
+                // so they still land in place instead of being dropped as late.
+                FlushTo(Math.Min(PositionAt(now) - _delaySamples, _flushed + 3 * G711.SamplesPerFrame));
                 if (_time.GetElapsedTime(_lastHeaderUpdate, now) >= TimeSpan.FromSeconds(1))
                 {
                     _lastHeaderUpdate = now;
@@ -171,7 +184,7 @@ public sealed class StereoWavRecorder : IMediaClockListener, IDisposable
     public void Dispose() => Stop();
 
     private long PositionAt(long timestamp) =>
-        (long)((double)(timestamp - _start) * SampleRate / _time.TimestampFrequency);
+        _delaySamples + (long)((double)(timestamp - _start) * SampleRate / _time.TimestampFrequency);
 
     private static long Anchor(Channel c, uint ssrc, uint rtpTimestamp, long arrival)
     {
@@ -249,5 +262,6 @@ public sealed class StereoWavRecorder : IMediaClockListener, IDisposable
         public uint AnchorTimestamp;
         public long AnchorPosition;
         public long MaxEnd;
+        public int LateInARow;
     }
 }

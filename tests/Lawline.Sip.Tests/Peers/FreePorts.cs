@@ -33,6 +33,25 @@ internal static class FreePorts
         }
     }
 
+    /// <summary>A free TCP port (kernel-chosen), e.g. for baresip's ctrl_tcp.</summary>
+    public static int Tcp()
+    {
+        lock (Gate)
+        {
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+                if (Handed.Add(port))
+                {
+                    return port;
+                }
+            }
+            throw new InvalidOperationException("No free TCP port found on 127.0.0.1.");
+        }
+    }
+
     /// <summary>
     /// A SIP port for baresip: it listens on UDP and TCP at the port and on TLS (TCP) at port + 1,
     /// so all three must be free or it fails with "Address already in use".

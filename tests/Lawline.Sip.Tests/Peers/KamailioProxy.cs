@@ -45,7 +45,7 @@ internal sealed class KamailioProxy : IAsyncDisposable
             workingDirectory: directory.Path);
         var proxy = new KamailioProxy(directory, process, port, password);
         var timeout = startTimeout ?? TimeSpan.FromSeconds(15);
-        if (!await SipPing.WaitUntilAnsweringAsync(port, timeout))
+        if (!await SipPing.WaitUntilAnsweringAsync(port, timeout, () => process.HasExited))
         {
             var log = process.Tail();
             await proxy.DisposeAsync();
@@ -69,7 +69,7 @@ internal sealed class KamailioProxy : IAsyncDisposable
         debug=2
         log_stderror=yes
         children=2
-        tcp_disable=yes
+        disable_tcp=yes
         listen=udp:127.0.0.1:{{port}}
         mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
         loadmodule "tm.so"

@@ -15,8 +15,7 @@ internal sealed class PeerProcess : IAsyncDisposable
     private readonly StringBuilder log = new();
     private readonly Lock logGate = new();
     private readonly Channel<string> lines = Channel.CreateUnbounded<string>();
-    private readonly TaskCompletionSource exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int openStreams = 2;
+    private Task exited = Task.CompletedTask;
 
     private PeerProcess(Process process, string name)
     {
@@ -36,7 +35,7 @@ internal sealed class PeerProcess : IAsyncDisposable
     public ChannelReader<string> Lines => lines.Reader;
 
     /// <summary>Completes (with all output read) when the process has exited.</summary>
-    public Task Exited => exited.Task;
+    public Task Exited => exited;
 
     public string Log
     {
@@ -87,6 +86,12 @@ internal sealed class PeerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        // WaitForExitAsync also waits for both redirected streams to reach their end.
+        peer.exited = Task.Run(async () =>
+        {
+            await process.WaitForExitAsync();
+            peer.lines.Writer.TryComplete();
+        });
         return peer;
     }
 
@@ -169,13 +174,6 @@ internal sealed class PeerProcess : IAsyncDisposable
     {
         if (line is null)
         {
-            // Each stream reports null once at its end; the process is finished when both have.
-            if (Interlocked.Decrement(ref openStreams) == 0)
-            {
-                lines.Writer.TryComplete();
-                process.WaitForExit();
-                exited.TrySetResult();
-            }
             return;
         }
         Append(prefix + line);

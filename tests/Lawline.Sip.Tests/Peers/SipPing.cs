@@ -8,12 +8,12 @@ namespace Lawline.Sip.Tests.Peers;
 /// <summary>Sends SIP OPTIONS over UDP until a peer answers anything: proof that its SIP listener is up.</summary>
 internal static class SipPing
 {
-    public static async Task<bool> WaitUntilAnsweringAsync(int port, TimeSpan timeout)
+    public static async Task<bool> WaitUntilAnsweringAsync(int port, TimeSpan timeout, Func<bool>? gaveUp = null)
     {
         using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var local = (IPEndPoint)socket.Client.LocalEndPoint!;
         var clock = Stopwatch.StartNew();
-        for (var attempt = 0; clock.Elapsed < timeout; attempt++)
+        for (var attempt = 0; clock.Elapsed < timeout && gaveUp?.Invoke() != true; attempt++)
         {
             var message =
                 $"OPTIONS sip:ping@127.0.0.1:{port} SIP/2.0\r\n" +

@@ -200,7 +200,7 @@ internal static class SippScenarios
     public static string UasAnswersThenReceivesBye(string codec = "PCMU", int waitForByeMs = 30000) => $$"""
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="UAS answers then receives BYE">
-        {{UasAnswer(codec)}}
+        {{UasAnswer(codec, rememberParties: false)}}
           <recv request="BYE" timeout="{{waitForByeMs}}"/>
         {{OkToRequest}}
         </scenario>
@@ -213,7 +213,7 @@ internal static class SippScenarios
     public static string UasAnswersThenSendsBye(string codec = "PCMU", int hangupAfterMs = 2000) => $$"""
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="UAS answers then sends BYE">
-        {{UasAnswer(codec)}}
+        {{UasAnswer(codec, rememberParties: true)}}
           <pause milliseconds="{{hangupAfterMs}}"/>
           <send retrans="500"><![CDATA[
               BYE [next_url] SIP/2.0
@@ -309,16 +309,20 @@ internal static class SippScenarios
         """;
 
     // The From/To of the INVITE are kept in $remote/$local so that a BYE sent by this UAS can swap them.
-    private static string UasAnswer(string codec)
+    // sipp refuses a scenario whose variables are set but never used, so only (h) keeps them.
+    private static string UasAnswer(string codec, bool rememberParties)
     {
         var payloadType = codec.Equals("PCMA", StringComparison.OrdinalIgnoreCase) ? 8 : 0;
-        return $$"""
-              <recv request="INVITE" crlf="true" rrs="true">
+        var remember = rememberParties ? """
                 <action>
                   <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="remote"/>
                   <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="to"/>
                   <assignstr assign_to="local" value="[$to];tag=[pid]SIPpTag01[call_number]"/>
                 </action>
+            """ : "";
+        return $$"""
+              <recv request="INVITE" crlf="true" rrs="true">
+            {{remember}}
               </recv>
               <send><![CDATA[
                   SIP/2.0 180 Ringing
