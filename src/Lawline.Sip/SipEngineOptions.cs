@@ -30,6 +30,12 @@ public sealed class SipEngineOptions
 
     public string UserAgent { get; set; } = "Lawline";
 
+    /// <summary>
+    /// Also challenge with SHA-256 (RFC 7616), listed first. Off by default: many phones and sipp answer only the
+    /// first challenge and fail when it is not MD5.
+    /// </summary>
+    public bool DigestSha256 { get; set; }
+
     /// <summary>RFC 3261 §10.3: registrations are clamped to [MinExpires, MaxExpires]; short expiries keep NAT bindings alive.</summary>
     [Range(10, 86400)]
     public int MinRegisterExpires { get; set; } = 60;

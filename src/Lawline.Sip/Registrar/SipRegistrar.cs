@@ -13,7 +13,7 @@ namespace Lawline.Sip.Registrar;
 /// </summary>
 internal sealed partial class SipRegistrar(SipEngine engine, ILogger<SipRegistrar> logger) : IDisposable
 {
-    private readonly DigestAuthenticator authenticator = new(engine.Time);
+    private readonly DigestAuthenticator authenticator = new(engine.Time, new DigestAuthenticatorOptions { OfferSha256 = engine.Options.DigestSha256 });
     private ITimer? keepAliveTimer;
 
     public void Start()
