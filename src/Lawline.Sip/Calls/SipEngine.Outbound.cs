@@ -418,11 +418,11 @@ public sealed partial class SipEngine
         Transactions.SendRequest(cancel, leg.OutboundTransaction?.Destination ?? leg.Peer);
     }
 
-    public async Task HangupAsync(CallLegId id, HangupCause cause = HangupCause.Normal)
+    public Task HangupAsync(CallLegId id, HangupCause cause = HangupCause.Normal)
     {
         if (FindLeg(id) is not { } leg)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         ServerTransaction? pendingInvite = null;
@@ -432,7 +432,7 @@ public sealed partial class SipEngine
         {
             if (leg.IsEnded)
             {
-                return;
+                return Task.CompletedTask;
             }
 
             if (leg.Direction == LegDirection.Inbound && leg.State != LegState.Answered)
@@ -454,7 +454,7 @@ public sealed partial class SipEngine
         {
             pendingInvite.Respond(pendingInvite.Request.CreateResponse(StatusFor(cause), null, leg.Dialog.LocalTag));
             EndLeg(leg, cause, StatusFor(cause), byRemote: false);
-            return;
+            return Task.CompletedTask;
         }
 
         if (sendCancel)
@@ -465,8 +465,10 @@ public sealed partial class SipEngine
         if (sendBye)
         {
             EndLeg(leg, cause, 200, byRemote: false);
-            await SendByeAsync(leg).ConfigureAwait(false);
-            return;
+            // The leg is over for us now; the BYE's transaction retransmits and times out on its own, so
+            // nobody waits on a phone that has vanished.
+            _ = SendByeAsync(leg);
+            return Task.CompletedTask;
         }
 
         // An outbound leg that is still ringing ends when its INVITE is answered 487 (or the 2xx is ACKed and BYEd).
@@ -474,6 +476,8 @@ public sealed partial class SipEngine
         {
             EndLeg(leg, cause, 487, byRemote: false);
         }
+
+        return Task.CompletedTask;
     }
 
     private async Task SendByeAsync(CallLeg leg)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
@@ -123,9 +122,15 @@ public sealed partial class SipUdpTransport : IAsyncDisposable
             {
                 break;
             }
-            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
+            catch (SocketException) when (stopping.IsCancellationRequested)
             {
-                // ICMP unreachable for an earlier send; nothing to receive.
+                break;
+            }
+            catch (SocketException exception)
+            {
+                // ICMP unreachable for an earlier send and the like: the socket is still usable, and the loop that
+                // serves every call must not end.
+                Log.ReceiveFailed(logger, exception.SocketErrorCode);
                 continue;
             }
 
@@ -265,6 +270,9 @@ public sealed partial class SipUdpTransport : IAsyncDisposable
 
         [LoggerMessage(1004, LogLevel.Warning, "Sending SIP to {Destination} failed: {Error}")]
         public static partial void SendFailed(ILogger logger, IPEndPoint destination, SocketError error);
+
+        [LoggerMessage(1006, LogLevel.Debug, "Receiving SIP failed: {Error}")]
+        public static partial void ReceiveFailed(ILogger logger, SocketError error);
 
         [LoggerMessage(1005, LogLevel.Error, "Handling a SIP message from {Source} ({What}) failed")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, IPEndPoint source, string what);

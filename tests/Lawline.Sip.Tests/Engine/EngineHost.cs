@@ -56,7 +56,7 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public string Address => $"127.0.0.1:{Port}";
 
-    public static async Task<EngineHost> StartAsync(Action<SipEngineOptions>? configure = null, ILoggerFactory? loggers = null)
+    public static async Task<EngineHost> StartAsync(Action<SipEngineOptions>? configure = null, ILoggerFactory? loggers = null, TimeProvider? time = null)
     {
         // Each engine gets its own 400-port RTP block so parallel tests never compete for ports.
         var block = Interlocked.Increment(ref nextRtpBlock);
@@ -74,7 +74,7 @@ internal sealed class EngineHost : IAsyncDisposable
         var accounts = new TestAccounts();
         var recordings = Path.Combine(Path.GetTempPath(), "lawline-rec-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(recordings);
-        var engine = new SipEngine(options, accounts, TimeProvider.System, loggers ?? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)));
+        var engine = new SipEngine(options, accounts, time ?? TimeProvider.System, loggers ?? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)));
         await engine.StartAsync();
         return new EngineHost(engine, accounts, recordings);
     }
