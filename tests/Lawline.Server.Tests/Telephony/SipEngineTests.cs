@@ -5,6 +5,7 @@ using Lawline.Server.Telephony;
 using Lawline.Server.Tests.Infrastructure;
 using Lawline.Sip;
 using Lawline.Sip.Registrar;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -144,6 +145,34 @@ public sealed class SipEngineTests(SipInstallations installations) : IClassFixtu
 
         Assert.Contains(ofA.Username, seen);
         Assert.DoesNotContain(ofB.Username, seen);
+    }
+
+    [Fact]
+    public async Task Credentials_are_cached_until_the_account_changes_or_a_minute_passes()
+    {
+        var factory = await installations.GetAsync(DatabaseProvider.Sqlite);
+        using var admin = await factory.AdminAsync();
+        var platform = await admin.CreatePlatformAsync();
+        var account = await admin.PostOkAsync<SipAccountDto>("/api/telephony/accounts",
+            new CreateSipAccountRequest(platform.Id, SipAccountApiTests.Extension(), null, null, Password));
+        using var phone = new SipTestPhone(EngineEndPoint(factory));
+        Assert.Equal(200, (await phone.RegisterAsync(account.Username, Password)).StatusCode);
+
+        // Disabled behind the service's back (as another app node would): the registrar still answers from its cache...
+        await DisableInDatabaseAsync(factory, account.Id);
+        Assert.Equal(200, (await phone.RegisterAsync(account.Username, Password)).StatusCode);
+
+        // ...for at most a minute.
+        factory.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(403, (await phone.RegisterAsync(account.Username, Password)).StatusCode);
+    }
+
+    private static async Task DisableInDatabaseAsync(LawlineFactory factory, int accountId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Lawline.Server.Security.CurrentUser>().ActAsSystem("test");
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.SipAccounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(set => set.SetProperty(a => a.Enabled, false));
     }
 
     [Fact]
