@@ -70,7 +70,8 @@ rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 # Datagrams dropped by the kernel on the engine's sockets (receive buffer full): the "drops" column of /proc/net/udp
 # for local ports 5080 and 20000-39999.
 engine_drops() {
-  awk -v sip="$sip_port" 'NR>1 { split($2, a, ":"); port = strtonum("0x" a[2]);
+  awk -v sip="$sip_port" 'function hex(s,  i, n) { n = 0; for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1; return n }
+       NR>1 { split($2, a, ":"); port = hex(a[2]);
        if (port == sip || (port >= 20000 && port < 40000)) d += $13 } END { print d+0 }' /proc/net/udp
 }
 now_ms() { date +%s%3N; }
