@@ -62,8 +62,19 @@ def step(run_dir, n):
     jin = statistics.median(l["jitter_inbound_mean_ms"] for l in lines)
     jout = statistics.median(l["jitter_outbound_mean_ms"] for l in lines)
     jout_p99 = max(l["jitter_outbound_p99_ms"] for l in lines)
-    loss = lost / (received + lost) * 100 if received + lost else 0.0
     drops = end["engine_drops"] - start["engine_drops"]
+    uas_drops = end.get("uas_drops", 0) - start.get("uas_drops", 0)
+    # Loss by direction, from the live legs (constant during the window). Inbound legs: caller → engine, where a gap
+    # means the engine's socket overflowed (or sipp's sender skipped). Outbound legs receive the echo of what the engine
+    # relayed, so their gaps include the agent sipp's own socket drops, which are subtracted.
+    in_rx = last["live_inbound_received"] - first["live_inbound_received"]
+    in_lost = last["live_inbound_lost"] - first["live_inbound_lost"]
+    out_rx = last["live_outbound_received"] - first["live_outbound_received"]
+    out_lost = last["live_outbound_lost"] - first["live_outbound_lost"]
+    loss_in = in_lost / (in_rx + in_lost) * 100 if in_rx + in_lost else 0.0
+    loss_echo_raw = out_lost / (out_rx + out_lost) * 100 if out_rx + out_lost else 0.0
+    loss_echo = max(0, out_lost - uas_drops) / (out_rx + out_lost) * 100 if out_rx + out_lost else 0.0
+    loss = max(loss_in, loss_echo)
     stats = sipp_stats(os.path.join(run_dir, f"uac-step{n}.csv"))
     result = {
         "n": n,
@@ -75,6 +86,10 @@ def step(run_dir, n):
         "rtp_in_pps": round(received / seconds),
         "rtp_out_pps": round(sent / seconds),
         "loss_pct": round(loss, 4),
+        "loss_in_pct": round(loss_in, 4),
+        "loss_echo_pct": round(loss_echo, 4),
+        "loss_echo_raw_pct": round(loss_echo_raw, 4),
+        "uas_drops": uas_drops,
         "kernel_drops": drops,
         "jitter_in_ms": jin,
         "jitter_echo_ms": jout,
@@ -92,7 +107,8 @@ def step(run_dir, n):
     with open(os.path.join(run_dir, f"step-{n}.json"), "w") as f:
         json.dump(result, f)
     print(f"   step {n}: {calls:.0f} calls up, engine CPU {engine_cpu:.0f} %, {result['cpu_ms_per_call_s']} ms CPU/call/s, "
-          f"{result['us_per_relayed_packet']} µs/packet, loss {loss:.3f} % (kernel drops {drops}), jitter in {jin} ms / echo {jout} ms, "
+          f"{result['us_per_relayed_packet']} µs/packet, loss caller→engine {loss_in:.3f} %, echo path {loss_echo:.3f} % "
+          f"({loss_echo_raw:.3f} % before subtracting {uas_drops} sipp-UAS drops; engine socket drops {drops}), jitter in {jin} ms / echo {jout} ms, "
           f"sipp UAC {result['uac_cpu_pct']} % UAS {result['uas_cpu_pct']} %, RSS {result['engine_rss_mb']} MB → {'PASS' if result['pass'] else 'FAIL'}")
 
 
@@ -154,7 +170,7 @@ def summary(out):
         runs = sorted(glob.glob(os.path.join(out, f"{config}-run*")))
         mode = "on" if config == "inline1" else "off"
         print(f"## DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS {mode} — medians of {len(runs)} run(s)\n")
-        print("| calls | engine CPU % | CPU ms/call/s | µs/relayed pkt | RTP in+out pps | loss % | jitter in/echo ms | added ms | sipp UAC/UAS CPU % | RSS MB | pass (runs) |")
+        print("| calls | engine CPU % | CPU ms/call/s | µs/relayed pkt | RTP in+out pps | loss % in / echo (raw) | jitter in/echo ms | added ms | sipp UAC/UAS CPU % | RSS MB | pass (runs) |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         steps = sorted({int(os.path.basename(p)[5:-5]) for r in runs for p in glob.glob(os.path.join(r, "step-*.json"))})
         best = None
@@ -165,7 +181,7 @@ def summary(out):
             if passes * 2 > len(rs):
                 best = n
             print(f"| {n} | {m['engine_cpu_pct']:.0f} | {m['cpu_ms_per_call_s']:.2f} | {m['us_per_relayed_packet']:.1f} | "
-                  f"{m['rtp_in_pps'] + m['rtp_out_pps']:.0f} | {m['loss_pct']:.3f} | {m['jitter_in_ms']:.2f}/{m['jitter_echo_ms']:.2f} | "
+                  f"{m['rtp_in_pps'] + m['rtp_out_pps']:.0f} | {m['loss_in_pct']:.3f} / {m['loss_echo_pct']:.3f} ({m['loss_echo_raw_pct']:.3f}) | {m['jitter_in_ms']:.2f}/{m['jitter_echo_ms']:.2f} | "
                   f"{m['jitter_added_ms']:.2f} | {m['uac_cpu_pct']:.0f}/{m['uas_cpu_pct']:.0f} | {m['engine_rss_mb']:.0f} | {passes}/{len(rs)} |")
         print(f"\nMost concurrent bridged, recorded calls passing (majority of runs): **{best}**\n")
         rates = sorted({int(os.path.basename(p)[5:-5]) for r in runs for p in glob.glob(os.path.join(r, "rate-*.json"))})

@@ -70,13 +70,17 @@ rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 # Datagrams dropped by the kernel on the engine's sockets (receive buffer full): the "drops" column of /proc/net/udp
 # for local ports 5080 and 20000-39999.
 engine_drops() {
+  udp_drops '$1 == sip || ($1 >= 20000 && $1 < 40000)'
+}
+# The sipp agent's echo socket: datagrams it dropped are lost by the load generator, not by the engine.
+uas_drops() { udp_drops '$1 == 44000 || $1 == 44002'; }
+udp_drops() { # awk condition on port ($1)
   awk -v sip="$sip_port" 'function hex(s,  i, n) { n = 0; for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1; return n }
-       NR>1 { split($2, a, ":"); port = hex(a[2]);
-       if (port == sip || (port >= 20000 && port < 40000)) d += $13 } END { print d+0 }' /proc/net/udp
+       NR>1 { split($2, a, ":"); print hex(a[2]), $13 }' /proc/net/udp | awk -v sip="$sip_port" "$1 { d += \$2 } END { print d+0 }"
 }
 now_ms() { date +%s%3N; }
 snapshot() { # label engine_pid uac_pid uas_pid
-  echo "{\"label\":\"$1\",\"unix_ms\":$(now_ms),\"engine_ticks\":$(ticks "$2"),\"uac_ticks\":$(ticks "$3"),\"uas_ticks\":$(ticks "$4"),\"engine_rss_kb\":$(rss_kb "$2"),\"uac_rss_kb\":$(rss_kb "$3"),\"engine_drops\":$(engine_drops),\"udp_rcvbuf_errors\":$(awk '/^Udp: [0-9]/{print $6}' /proc/net/snmp)}"
+  echo "{\"label\":\"$1\",\"unix_ms\":$(now_ms),\"engine_ticks\":$(ticks "$2"),\"uac_ticks\":$(ticks "$3"),\"uas_ticks\":$(ticks "$4"),\"engine_rss_kb\":$(rss_kb "$2"),\"uac_rss_kb\":$(rss_kb "$3"),\"engine_drops\":$(engine_drops),\"uas_drops\":$(uas_drops),\"udp_rcvbuf_errors\":$(awk '/^Udp: [0-9]/{print $6}' /proc/net/snmp)}"
 }
 last_active_legs() { tail -n 1 "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.loads(sys.stdin.read() or "{}").get("active_legs", -1))' 2>/dev/null || echo -1; }
 
@@ -108,7 +112,7 @@ for inline in $inline_modes; do
       --stats "$run_dir/engine-stats.jsonl" --setup-times "$run_dir/engine-setup.csv" "${record_flag[@]}" \
       > "$run_dir/engine.out" 2>&1 &
     engine_pid=$!; pids+=("$engine_pid")
-    taskset -c 1 sipp -sf "$out/uas-echo.xml" -i 127.0.0.1 -mi 127.0.0.1 -p $uas_port -mp 44000 -rtp_echo -cp 8890 \
+    taskset -c 1 sipp -sf "$out/uas-echo.xml" -i 127.0.0.1 -mi 127.0.0.1 -p $uas_port -mp 44000 -rtp_echo -rtp_buffsize 4194304 -cp 8890 \
       -nostdin -m 10000000 -max_socket 4000 -trace_err -error_file "$run_dir/uas-errors.log" > "$run_dir/uas.out" 2>&1 &
     uas_pid=$!; pids+=("$uas_pid")
     sleep 2

@@ -156,8 +156,10 @@ internal sealed class EngineStatistics : IDisposable
                     RtpReceivedPerSecond: Math.Round((rx - lastReceived) / wall.TotalSeconds),
                     RtpSentPerSecond: Math.Round((tx - lastSent) / wall.TotalSeconds),
                     RtpLostInterval: lost - lastLost,
-                    LiveLegsReceived: legs.Received,
-                    LiveLegsLost: legs.Lost,
+                    LiveInboundReceived: legs.InboundReceived,
+                    LiveInboundLost: legs.InboundLost,
+                    LiveOutboundReceived: legs.OutboundReceived,
+                    LiveOutboundLost: legs.OutboundLost,
                     JitterInboundMeanMs: legs.InboundJitterMean,
                     JitterInboundP99Ms: legs.InboundJitterP99,
                     JitterOutboundMeanMs: legs.OutboundJitterMean,
@@ -210,20 +212,22 @@ internal sealed class EngineStatistics : IDisposable
         long Offered, long Answered, long Failed, long Ended, long EndedAbnormally, long RecordingsStopped,
         double CallsPerSecond, double SetupP50Ms, double SetupP99Ms,
         long RtpReceived, long RtpSent, long RtpLost, double RtpReceivedPerSecond, double RtpSentPerSecond, long RtpLostInterval,
-        long LiveLegsReceived, long LiveLegsLost,
+        long LiveInboundReceived, long LiveInboundLost, long LiveOutboundReceived, long LiveOutboundLost,
         double JitterInboundMeanMs, double JitterInboundP99Ms, double JitterOutboundMeanMs, double JitterOutboundP99Ms,
         double CpuMs, double CpuPercent, double RssMb, double GcHeapMb, int Gen0, int Gen2, int ThreadPoolThreads, long ThreadPoolQueue);
 
     /// <summary>Per-leg RTP statistics of the live legs (read without locks; a value may be a packet stale).</summary>
     private readonly record struct LegSnapshot(
-        int Total, int Inbound, int Outbound, int Bridged, int Recording, long Received, long Lost,
+        int Total, int Inbound, int Outbound, int Bridged, int Recording,
+        long InboundReceived, long InboundLost, long OutboundReceived, long OutboundLost,
         double InboundJitterMean, double InboundJitterP99, double OutboundJitterMean, double OutboundJitterP99)
     {
         public static LegSnapshot Take(SipEngine engine)
         {
             List<double> inbound = [], outbound = [];
             int total = 0, inboundLegs = 0, bridged = 0, recording = 0;
-            long received = 0, lost = 0;
+            // Inbound legs receive from the caller; outbound legs the echo of what the engine relayed to the agent.
+            long inboundReceived = 0, inboundLost = 0, outboundReceived = 0, outboundLost = 0;
             foreach (var leg in engine.AllLegs)
             {
                 total++;
@@ -240,20 +244,29 @@ internal sealed class EngineStatistics : IDisposable
                     recording++;
                 }
 
+                if (leg.Direction == LegDirection.Inbound)
+                {
+                    inboundReceived += s.PacketsReceived;
+                    inboundLost += s.PacketsLost;
+                }
+                else
+                {
+                    outboundReceived += s.PacketsReceived;
+                    outboundLost += s.PacketsLost;
+                }
+
                 if (s.PacketsReceived < 50)
                 {
                     // Jitter needs a few packets to mean anything; a leg just set up still counts as a leg.
                     continue;
                 }
 
-                received += s.PacketsReceived;
-                lost += s.PacketsLost;
                 (leg.Direction == LegDirection.Inbound ? inbound : outbound).Add(s.Jitter.TotalMilliseconds);
             }
 
             inbound.Sort();
             outbound.Sort();
-            return new LegSnapshot(total, inboundLegs, total - inboundLegs, bridged, recording, received, lost,
+            return new LegSnapshot(total, inboundLegs, total - inboundLegs, bridged, recording, inboundReceived, inboundLost, outboundReceived, outboundLost,
                 Mean(inbound), Percentile(inbound, 0.99), Mean(outbound), Percentile(outbound, 0.99));
         }
 
