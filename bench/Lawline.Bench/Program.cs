@@ -294,7 +294,7 @@ internal sealed class ServerProcess : IDisposable
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, $"--urls=http://127.0.0.1:{port}", $"--Lawline:DataDirectory={dataDir}", "--Logging:LogLevel:Default=Warning" },
+            ArgumentList = { dll, $"--urls=http://127.0.0.1:{port}", $"--Lawline:DataDirectory={dataDir}", "--Logging:LogLevel:Default=Warning", "--Sip:Enabled=false" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

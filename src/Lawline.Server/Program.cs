@@ -7,6 +7,7 @@ using Lawline.Server.Demo;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
 using Lawline.Server.Taxonomy;
+using Lawline.Server.Telephony;
 using Lawline.Server.WorkOrders;
 
 var command = HostCommands.Parse(args);
@@ -28,6 +29,7 @@ builder.AddAgents();
 builder.AddCallers();
 builder.AddTaxonomy();
 builder.AddWorkOrders();
+builder.AddTelephony();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -46,6 +48,7 @@ app.MapAgents();
 app.MapCallers();
 app.MapTaxonomy();
 app.MapWorkOrders();
+app.MapTelephony();
 app.MapLawlineUi();
 
 await app.RunAsync();

@@ -37,6 +37,7 @@ public sealed partial class SipEngine : ISipTransactionUser, ICallControl, IAsyn
     private MediaHost? media;
     private SipRegistrar? registrar;
     private TrunkRegistrations? trunkRegistrations;
+    private int disposed;
 
     public SipEngine(SipEngineOptions options, IDigestCredentialStore credentials, TimeProvider time, ILoggerFactory loggers)
     {
@@ -66,6 +67,10 @@ public sealed partial class SipEngine : ISipTransactionUser, ICallControl, IAsyn
     public IPAddress AdvertisedAddress => Transport.AdvertisedAddress;
 
     public int ActiveLegCount => legs.Count;
+
+    /// <summary>Trunks with a current registration (<see cref="SipTrunkOptions.Register"/>), by name, and until when.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> TrunkRegistrations =>
+        trunkRegistrations?.RegisteredUntil ?? new Dictionary<string, DateTimeOffset>();
 
     internal SipUdpTransport Transport => transport ?? throw new InvalidOperationException("The SIP engine is not started.");
 
@@ -98,6 +103,12 @@ public sealed partial class SipEngine : ISipTransactionUser, ICallControl, IAsyn
 
     public async ValueTask DisposeAsync()
     {
+        // A host may stop the engine and later dispose its container, which disposes it again.
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         foreach (var leg in legs.Values)
         {
             try

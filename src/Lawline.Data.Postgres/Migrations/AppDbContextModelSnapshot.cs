@@ -627,6 +627,68 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Telephony.SipAccount", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("AgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Md5Ha1")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("PasswordChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Realm")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Sha256Ha1")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId");
+
+                    b.HasIndex("PlatformId");
+
+                    b.HasIndex("Username")
+                        .IsUnique();
+
+                    b.ToTable("SipAccounts");
+                });
+
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrder", b =>
                 {
                     b.Property<int>("Id")
@@ -1219,6 +1281,24 @@ namespace Lawline.Data.Postgres.Migrations
                     b.Navigation("Parent");
 
                     b.Navigation("Skill");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Telephony.SipAccount", b =>
+                {
+                    b.HasOne("Lawline.Server.Agents.Agent", "Agent")
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", "Platform")
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Agent");
+
+                    b.Navigation("Platform");
                 });
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrder", b =>

@@ -601,6 +601,66 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Telephony.SipAccount", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Md5Ha1")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PasswordChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Realm")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256Ha1")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId");
+
+                    b.HasIndex("PlatformId");
+
+                    b.HasIndex("Username")
+                        .IsUnique();
+
+                    b.ToTable("SipAccounts");
+                });
+
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrder", b =>
                 {
                     b.Property<int>("Id")
@@ -1179,6 +1239,24 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.Navigation("Parent");
 
                     b.Navigation("Skill");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Telephony.SipAccount", b =>
+                {
+                    b.HasOne("Lawline.Server.Agents.Agent", "Agent")
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", "Platform")
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Agent");
+
+                    b.Navigation("Platform");
                 });
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrder", b =>

@@ -4,6 +4,7 @@ using Lawline.Server.Callers;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
 using Lawline.Server.Taxonomy;
+using Lawline.Server.Telephony;
 using Lawline.Server.WorkOrders;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -37,6 +38,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<WorkOrderEvent> WorkOrderEvents => Set<WorkOrderEvent>();
     public DbSet<WorkOrderSequence> WorkOrderSequences => Set<WorkOrderSequence>();
     public DbSet<WorkOrderTimeLimit> WorkOrderTimeLimits => Set<WorkOrderTimeLimit>();
+    public DbSet<SipAccount> SipAccounts => Set<SipAccount>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -60,6 +62,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Caller>(builder);
         FilterByPlatform<WorkOrder>(builder);
         FilterByPlatform<WorkOrderEvent>(builder);
+        FilterByPlatform<SipAccount>(builder);
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }
@@ -176,7 +179,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp), nameof(AppUser.ConcurrencyStamp),
          nameof(AppUser.PhoneNumber), nameof(AppUser.Email), nameof(AppUser.NormalizedEmail),
          nameof(Caller.PhoneE164), nameof(Agent.MobileE164), nameof(LawFirm.ContactPhone),
-         nameof(WorkOrder.CallerPhoneE164), nameof(WorkOrder.CallerName)];
+         nameof(WorkOrder.CallerPhoneE164), nameof(WorkOrder.CallerName),
+         nameof(SipAccount.Md5Ha1), nameof(SipAccount.Sha256Ha1)];
 
     private static bool IsMasked(Type entity, string property)
         => MaskedEverywhere.Contains(property) || (entity == typeof(Caller) && property is nameof(Caller.Name) or nameof(Caller.Notes));

@@ -19,18 +19,21 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
     public const string AdminPassword = "Admin-Browser-2468";
 
     private readonly TestDatabase _database;
+    private readonly bool _telephony;
 
-    private BrowserApp(TestDatabase database)
+    private BrowserApp(TestDatabase database, bool telephony)
     {
         _database = database;
+        _telephony = telephony;
         UseKestrel(0);
     }
 
     public Uri BaseAddress { get; private set; } = default!;
 
-    public static async Task<BrowserApp> StartAsync()
+    /// <param name="telephony">Run the SIP engine too (on loopback, on a port the system picks).</param>
+    public static async Task<BrowserApp> StartAsync(bool telephony = false)
     {
-        var app = new BrowserApp(await TestDatabase.CreateAsync(DatabaseProvider.Sqlite));
+        var app = new BrowserApp(await TestDatabase.CreateAsync(DatabaseProvider.Sqlite), telephony);
         try
         {
             // Migrates, creates the administrator and seeds the demo data before it listens.
@@ -75,6 +78,9 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
         }
         builder.UseSetting(DatabaseInitializer.AdminPasswordVariable, AdminPassword);
         builder.UseSetting("Lawline:Demo", "true");
+        builder.UseSetting("Sip:Enabled", _telephony ? "true" : "false");
+        builder.UseSetting("Sip:Address", "127.0.0.1");
+        builder.UseSetting("Sip:Port", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
     }

@@ -17,12 +17,30 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
     public const string AdminUserName = DatabaseInitializer.AdminUserName;
     public const string AdminPassword = "Admin-Pass-2468";
 
-    private readonly bool _ownsDatabase;
+    private static int s_rtpBlock;
 
-    public LawlineFactory(TestDatabase database, bool ownsDatabase)
+    private readonly bool _ownsDatabase;
+    private readonly Dictionary<string, string?> _settings;
+
+    public LawlineFactory(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Database = database;
         _ownsDatabase = ownsDatabase;
+        // SIP is off unless a test asks for it (Sip:Enabled=true). When on, the engine listens on loopback on a
+        // port the system picks, and each server gets its own block of RTP ports, so parallel servers never collide.
+        var block = Interlocked.Increment(ref s_rtpBlock) % 100;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Sip:Enabled"] = "false",
+            ["Sip:Address"] = "127.0.0.1",
+            ["Sip:Port"] = "0",
+            ["Sip:RtpPortMin"] = (40000 + block * 200).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Sip:RtpPortMax"] = (40000 + block * 200 + 199).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
         // The real clock's "now", so that ASP.NET Core Identity (which reads the system clock for lockouts)
         // and the app agree; tests move this clock forward when time matters.
         Clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
@@ -36,13 +54,13 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
     public FakeTimeProvider Clock { get; }
 
     /// <summary>A fresh installation: its own database, started (migrated, administrator created).</summary>
-    public static async Task<LawlineFactory> StartAsync(DatabaseProvider provider)
-        => await StartAsync(await TestDatabase.CreateAsync(provider), ownsDatabase: true);
+    public static async Task<LawlineFactory> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
+        => await StartAsync(await TestDatabase.CreateAsync(provider), ownsDatabase: true, settings);
 
     /// <summary>Starts an app instance on existing storage (e.g. a second start on the same database).</summary>
-    public static async Task<LawlineFactory> StartAsync(TestDatabase database, bool ownsDatabase)
+    public static async Task<LawlineFactory> StartAsync(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var factory = new LawlineFactory(database, ownsDatabase);
+        var factory = new LawlineFactory(database, ownsDatabase, settings);
         try
         {
             // Builds and starts the host (migrations, first-start initialisation) off the test's thread.
@@ -58,7 +76,7 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in Database.Settings)
+        foreach (var (key, value) in Database.Settings.Concat(_settings))
         {
             builder.UseSetting(key, value);
         }

@@ -53,6 +53,10 @@ public static partial class ServerMessages
         new(Exact("Use letters, digits, '_' and '-' only."), "Server.SkillCodeChars"),
         new(Exact("A lawyer's licence number has 17 digits."), "Server.LicenceFormat"),
         new(Exact("A unified social credit code is 18 digits or capital letters."), "Server.CreditCodeFormat"),
+        // Telephony.
+        new(Pattern("^The extension '(.*)' is taken\\.$"), "Server.SipExtensionTaken"),
+        new(Exact(Telephony.SipAccountService.UsernameRule), "Server.SipExtensionRule"),
+        new(Exact("The agent does not exist on this platform."), "Server.SipAgentNotOnPlatform"),
         // Work orders.
         new(Exact("A phone consultation needs the caller's number."), "Server.WorkOrderPhoneRequired"),
         new(Pattern("^Unknown category '(.*)'\\.$"), "Server.UnknownCategory"),
