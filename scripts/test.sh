@@ -12,6 +12,13 @@ required_packages=(
     postgresql
     chromium
     fonts-wqy-microhei
+    # Real SIP peers and audio tools for the telephony engine's tests.
+    sip-tester
+    baresip-core
+    linphone-cli
+    kamailio
+    sox
+    libsox-fmt-all
 )
 
 install_missing_packages() {
