@@ -26,7 +26,18 @@ public sealed class EngineProtocolTests
         Assert.Equal(200, ok.StatusCode);
         phone.ToTag = ok.To.Tag;
         await phone.SendAsync(phone.Request(SipMethods.Ack));
+        await SyncAsync(phone);
         return ok;
+    }
+
+    /// <summary>
+    /// The engine handles datagrams in order on one receive loop, so once an in-dialog OPTIONS sent after the
+    /// ACK is answered, the ACK has been processed — tests on a fake clock may advance it safely.
+    /// </summary>
+    private static async Task SyncAsync(RawPhone phone)
+    {
+        await phone.SendAsync(phone.Request(SipMethods.Options));
+        Assert.Equal(200, (await phone.ResponseSkippingRequestsAsync()).StatusCode);
     }
 
     private static MediaDirection? AnsweredDirection(SipMessage response) =>
@@ -80,7 +91,7 @@ public sealed class EngineProtocolTests
     public async Task A_call_whose_session_refreshes_stop_is_hung_up_before_it_expires()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        await using var host = await EngineHost.StartAsync(time: clock);
+        await using var host = await EngineHost.StartAsync(options => options.MediaTimeoutSeconds = 0, time: clock);
         using var phone = new RawPhone(EndPoint(host));
         await EstablishAsync(host, phone, invite =>
         {
@@ -100,10 +111,36 @@ public sealed class EngineProtocolTests
     }
 
     [Fact]
+    public async Task A_call_whose_audio_stops_is_hung_up_after_the_media_timeout()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await EngineHost.StartAsync(options => options.MediaTimeoutSeconds = 20, time: clock);
+        using var phone = new RawPhone(EndPoint(host));
+        await EstablishAsync(host, phone);
+
+        // The phone never sends RTP (a dead line, a crashed softphone): no BYE will ever come from it.
+        for (var second = 0; second < 19; second++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Task.Delay(200);
+        Assert.Empty(host.Seen.OfType<CallEnded>());
+        for (var second = 0; second < 3; second++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var bye = (SipRequest)await phone.ReceiveAsync();
+        Assert.Equal(SipMethods.Bye, bye.Method);
+        Assert.Equal(HangupCause.MediaTimeout, (await host.WaitForAsync<CallEnded>()).Cause);
+    }
+
+    [Fact]
     public async Task A_refresh_re_invite_keeps_the_call_alive()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        await using var host = await EngineHost.StartAsync(time: clock);
+        await using var host = await EngineHost.StartAsync(options => options.MediaTimeoutSeconds = 0, time: clock);
         using var phone = new RawPhone(EndPoint(host));
         await EstablishAsync(host, phone, invite =>
         {
@@ -121,6 +158,7 @@ public sealed class EngineProtocolTests
         Assert.True(received.Count == 0, string.Join("\n", received));
         Assert.Equal(200, ok.StatusCode);
         await phone.SendAsync(phone.Request(SipMethods.Ack));
+        await SyncAsync(phone);
         clock.Advance(TimeSpan.FromSeconds(45)); // 90 s after the call started, 45 s after the refresh
         await Task.Delay(200);
         Assert.Empty(host.Seen.OfType<CallEnded>());
