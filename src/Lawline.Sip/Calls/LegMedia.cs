@@ -313,11 +313,14 @@ internal sealed class MediaHost : IAsyncDisposable
         return cached.Audio.CreateSource(loop);
     }
 
-    /// <summary>The configured music on hold, or a soft two-tone chime every four seconds.</summary>
+    /// <summary>
+    /// The configured music on hold, or a soft two-tone chime every 1.5 s — never silence, which callers take
+    /// for a dropped line.
+    /// </summary>
     public IAudioFrameSource MusicOnHold() =>
         engine.Options.MusicOnHoldPath is { Length: > 0 } path && File.Exists(path)
             ? OpenPrompt(path, loop: true)
-            : new ToneGenerator(440, 554, amplitude: 2000, on: TimeSpan.FromMilliseconds(600), off: TimeSpan.FromSeconds(3.4));
+            : new ToneGenerator(440, 554, amplitude: 3000, on: TimeSpan.FromMilliseconds(600), off: TimeSpan.FromMilliseconds(900));
 
     public ValueTask DisposeAsync()
     {
