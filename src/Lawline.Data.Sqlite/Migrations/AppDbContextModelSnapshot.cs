@@ -354,6 +354,128 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("Skills");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.CallRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AbandonedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AbandonedIn")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("AgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ArrivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallerCity")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("CallerHungUpFirst")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallerLeg")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallerNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallerProvince")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DialedNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndCause")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IvrPath")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OfferCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OfferedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rating")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingPath")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SipCallId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SkillCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TalkEndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Transfers")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("WorkOrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WrapUpEndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallerLeg");
+
+                    b.HasIndex("PlatformId", "ArrivedAt");
+
+                    b.HasIndex("PlatformId", "CallerNumber", "ArrivedAt");
+
+                    b.ToTable("CallRecords");
+                });
+
             modelBuilder.Entity("Lawline.Server.Security.AppUser", b =>
                 {
                     b.Property<int>("Id")
@@ -1212,6 +1334,15 @@ namespace Lawline.Data.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Platform");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Routing.CallRecord", b =>
+                {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Lawline.Server.Security.AppUser", b =>

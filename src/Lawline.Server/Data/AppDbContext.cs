@@ -4,6 +4,7 @@ using Lawline.Server.Callers;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
 using Lawline.Server.Taxonomy;
+using Lawline.Server.Routing;
 using Lawline.Server.Telephony;
 using Lawline.Server.WorkOrders;
 using Microsoft.AspNetCore.Identity;
@@ -39,6 +40,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<WorkOrderSequence> WorkOrderSequences => Set<WorkOrderSequence>();
     public DbSet<WorkOrderTimeLimit> WorkOrderTimeLimits => Set<WorkOrderTimeLimit>();
     public DbSet<SipAccount> SipAccounts => Set<SipAccount>();
+    public DbSet<CallRecord> CallRecords => Set<CallRecord>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -63,6 +65,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<WorkOrder>(builder);
         FilterByPlatform<WorkOrderEvent>(builder);
         FilterByPlatform<SipAccount>(builder);
+        FilterByPlatform<CallRecord>(builder);
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }
