@@ -21,6 +21,13 @@ public sealed class RoutingOptions
     [Range(0, 600)]
     public int WrapUpSeconds { get; set; } = 30;
 
+    /// <summary>Default overflow rules of every queue (seconds of waiting; agents above which the main platform pulls).</summary>
+    public int OverflowToGeneralAfterSeconds { get; set; } = 60;
+
+    public int OverflowToParentAfterSeconds { get; set; } = 90;
+
+    public int PullSubPlatformAgentsAbove { get; set; } = 5;
+
     /// <summary>Record every answered call (stereo: caller left, agent right).</summary>
     public bool RecordCalls { get; set; } = true;
 

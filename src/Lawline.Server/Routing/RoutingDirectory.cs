@@ -1,0 +1,107 @@
+using System.Collections.Frozen;
+using Lawline.Server.Agents;
+using Lawline.Server.Data;
+using Lawline.Server.Platforms;
+using Lawline.Server.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Lawline.Server.Routing;
+
+/// <summary>A platform as the call flow needs it.</summary>
+public sealed record RoutedPlatform(int Id, string Code, PlatformKind Kind, int? ParentId);
+
+/// <summary>
+/// What the call flow routes by, read from the database: platforms, one queue per platform and active skill (with
+/// the overflow rules), the agents who can take calls (admitted, with an enabled phone account) and their phones.
+/// Rebuilt at start and whenever the flow asks (agents' phones coming online, a minute passing).
+/// </summary>
+public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<RoutingOptions> options)
+{
+    private volatile Snapshot current = new([], [], FrozenDictionary<int, string>.Empty, RoutingConfiguration.Empty);
+
+    private sealed record Snapshot(
+        IReadOnlyList<RoutedPlatform> Platforms,
+        IReadOnlyList<QueueDefinition> Queues,
+        FrozenDictionary<int, string> PhoneOfAgent,
+        RoutingConfiguration Configuration);
+
+    public RoutingConfiguration Configuration => current.Configuration;
+
+    public static QueueId QueueFor(int platformId, string skillCode) => new($"{platformId}:{skillCode}");
+
+    /// <summary>The SIP account user of the agent's phone, or null when the agent has none.</summary>
+    public string? PhoneOf(AgentId agent) => current.PhoneOfAgent.GetValueOrDefault(agent.Value);
+
+    public async Task<RoutingConfiguration> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("call-routing");
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var platforms = await db.Platforms.AsNoTracking().Where(p => p.IsActive)
+            .Select(p => new RoutedPlatform(p.Id, p.Code, p.Kind, p.ParentId)).ToListAsync(cancellationToken);
+        var skills = await db.Skills.AsNoTracking().Where(s => s.IsActive).Select(s => new { s.Code, s.IsGeneral }).ToListAsync(cancellationToken);
+        var phones = await db.SipAccounts.AsNoTracking().Where(a => a.Enabled && a.AgentId != null)
+            .Select(a => new { AgentId = a.AgentId!.Value, a.Username }).ToListAsync(cancellationToken);
+        var phoneOfAgent = phones.GroupBy(p => p.AgentId).ToFrozenDictionary(g => g.Key, g => g.First().Username);
+        var agentIds = phoneOfAgent.Keys.ToList();
+        var agents = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id) && a.Status == Agents.AgentStatus.Admitted)
+            .Select(a => new { a.Id, a.PlatformId, Skills = a.Skills.Select(s => new { s.Skill!.Code, s.Skill.IsGeneral, s.Level }) })
+            .ToListAsync(cancellationToken);
+
+        var settings = options.Value;
+        var queues = new List<QueueDefinition>();
+        foreach (var platform in platforms)
+        {
+            foreach (var skill in skills)
+            {
+                // Each rule is data per queue; these are the defaults every queue starts with.
+                var rules = new OverflowRules
+                {
+                    OverflowToGeneralAfter = skill.IsGeneral ? null : TimeSpan.FromSeconds(settings.OverflowToGeneralAfterSeconds),
+                    OverflowToParentPlatformAfter = platform.ParentId is null ? null : TimeSpan.FromSeconds(settings.OverflowToParentAfterSeconds),
+                    PullSubPlatformAgentsAbove = platform.ParentId is null ? settings.PullSubPlatformAgentsAbove : null,
+                };
+                queues.Add(new QueueDefinition(QueueFor(platform.Id, skill.Code), new PlatformId(platform.Id), skill.Code, skill.IsGeneral, rules));
+            }
+        }
+
+        var definitions = agents.Select(a => new AgentDefinition(
+            new AgentId(a.Id),
+            new PlatformId(a.PlatformId),
+            a.Skills.GroupBy(s => s.Code).ToDictionary(g => g.Key, g => g.Max(s => s.Level)),
+            a.Skills.Any(s => s.IsGeneral))).ToList();
+        var configuration = new RoutingConfiguration(
+            platforms.Select(p => new PlatformNode(new PlatformId(p.Id), p.ParentId is { } parent ? new PlatformId(parent) : null)).ToList(),
+            queues,
+            definitions)
+        {
+            WrapUp = TimeSpan.FromSeconds(settings.WrapUpSeconds),
+        };
+        current = new Snapshot(platforms, queues, phoneOfAgent, configuration);
+        return configuration;
+    }
+
+    /// <summary>
+    /// The platform a dialed number belongs to: configured numbers first, then the first top platform of the kind
+    /// the number names (12348 or 12368), then the first top platform.
+    /// </summary>
+    public RoutedPlatform? PlatformFor(string dialedNumber)
+    {
+        var platforms = current.Platforms;
+        if (options.Value.DialedNumbers.TryGetValue(dialedNumber, out var code)
+            && platforms.FirstOrDefault(p => string.Equals(p.Code, code, StringComparison.OrdinalIgnoreCase)) is { } configured)
+        {
+            return configured;
+        }
+
+        var kind = dialedNumber.Contains("12368", StringComparison.Ordinal) ? PlatformKind.CourtService12368 : PlatformKind.LegalService12348;
+        return platforms.FirstOrDefault(p => p.ParentId is null && p.Kind == kind) ?? platforms.FirstOrDefault(p => p.ParentId is null);
+    }
+
+    public bool HasQueue(QueueId queue) => current.Queues.Any(q => q.QueueId == queue);
+
+    public QueueId GeneralQueueOf(int platformId) =>
+        current.Queues.FirstOrDefault(q => q.PlatformId.Value == platformId && q.IsGeneral)?.QueueId
+        ?? current.Queues.First(q => q.PlatformId.Value == platformId).QueueId;
+}
