@@ -779,8 +779,9 @@ public sealed partial class CallRouter : IDisposable
 
     // ---------------------------------------------------------------- helpers (under the lock)
 
+    // A retired agent (removed from the configuration while busy) is still known until their call is done.
     private AgentRuntime Agent(AgentId agentId)
-        => _agents.TryGetValue(agentId, out var agent) && !agent.Retired ? agent : throw new RoutingException($"There is no agent {agentId}.");
+        => _agents.TryGetValue(agentId, out var agent) ? agent : throw new RoutingException($"There is no agent {agentId}.");
 
     private bool TryGetOffered(CallId callId, AgentId agentId, out QueuedCall call, out AgentRuntime agent)
     {

@@ -10,11 +10,12 @@ public sealed record RoutingConfiguration(
     IReadOnlyList<QueueDefinition> Queues,
     IReadOnlyList<AgentDefinition> Agents)
 {
-    public static readonly RoutingConfiguration Empty = new([], [], []);
-
     /// <summary>China Standard Time; the platforms this is built for have no daylight saving.</summary>
     public static readonly TimeZoneInfo ChinaStandardTime =
         TimeZoneInfo.CreateCustomTimeZone("Lawline/UTC+08", TimeSpan.FromHours(8), "UTC+08:00", "UTC+08:00");
+
+    // Declared after the time zone: static fields initialise in order and Empty reads it.
+    public static readonly RoutingConfiguration Empty = new([], [], []);
 
     /// <summary>话后整理: how long an agent stays in wrap-up after a call unless the queue says otherwise.</summary>
     public TimeSpan WrapUp { get; init; } = TimeSpan.FromSeconds(30);
