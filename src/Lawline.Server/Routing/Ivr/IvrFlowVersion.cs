@@ -30,23 +30,25 @@ public sealed class IvrFlowVersion : IPlatformOwned, INotAudited
 }
 
 /// <summary>
-/// The table of flow versions. Its constructor is internal on purpose: ApplyConfigurationsFromAssembly only takes
-/// configurations with a public parameterless constructor, so the model (and its migrations) stay unchanged until
-/// the integrator applies it explicitly in AppDbContext.OnModelCreating together with the migration.
+/// The table of flow versions. It has no parameterless constructor on purpose: ApplyConfigurationsFromAssembly
+/// skips it, so the model (and its migrations) stay unchanged until the integrator calls <see cref="ApplyTo"/>
+/// in AppDbContext.OnModelCreating and adds the migration in the same change.
 /// </summary>
 internal sealed class IvrFlowVersionConfiguration : IEntityTypeConfiguration<IvrFlowVersion>
 {
     public const int MaxJsonLength = 256 * 1024;
 
-    internal IvrFlowVersionConfiguration()
-    {
-    }
+    private readonly int maxJsonLength;
+
+    private IvrFlowVersionConfiguration(int maxJsonLength) => this.maxJsonLength = maxJsonLength;
+
+    public static void ApplyTo(ModelBuilder builder) => builder.ApplyConfiguration(new IvrFlowVersionConfiguration(MaxJsonLength));
 
     public void Configure(EntityTypeBuilder<IvrFlowVersion> builder)
     {
         builder.ToTable("IvrFlowVersions");
         builder.HasIndex(v => new { v.PlatformId, v.Version }).IsUnique();
-        builder.Property(v => v.Json).HasMaxLength(MaxJsonLength).IsRequired();
+        builder.Property(v => v.Json).HasMaxLength(maxJsonLength).IsRequired();
         builder.Property(v => v.CreatedBy).HasMaxLength(256).IsRequired();
         builder.HasOne<Platform>().WithMany().HasForeignKey(v => v.PlatformId).OnDelete(DeleteBehavior.Cascade);
     }
