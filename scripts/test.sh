@@ -18,6 +18,8 @@ required_packages=(
     linphone-cli
     kamailio
     sox
+    # Default IVR prompts are spoken with espeak-ng (Routing/Ivr tests check the speech path).
+    espeak-ng
     libsox-fmt-all
 )
 
