@@ -7,6 +7,8 @@ using Lawline.Server.Demo;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
 using Lawline.Server.Taxonomy;
+using Lawline.Server.Routing;
+using Lawline.Server.Routing.Ivr;
 using Lawline.Server.Telephony;
 using Lawline.Server.WorkOrders;
 
@@ -30,6 +32,8 @@ builder.AddCallers();
 builder.AddTaxonomy();
 builder.AddWorkOrders();
 builder.AddTelephony();
+builder.AddIvr();
+builder.AddCallRouting();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -49,6 +53,7 @@ app.MapCallers();
 app.MapTaxonomy();
 app.MapWorkOrders();
 app.MapTelephony();
+app.MapIvr();
 app.MapLawlineUi();
 
 await app.RunAsync();

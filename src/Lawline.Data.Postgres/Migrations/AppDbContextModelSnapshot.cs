@@ -496,6 +496,44 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("CallRecords");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.Ivr.IvrFlowVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(262144)
+                        .HasColumnType("character varying(262144)");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("IvrFlowVersions", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Security.AppUser", b =>
                 {
                     b.Property<int>("Id")
@@ -1386,6 +1424,15 @@ namespace Lawline.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("PlatformId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lawline.Server.Routing.Ivr.IvrFlowVersion", b =>
+                {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -476,6 +476,42 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("CallRecords");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.Ivr.IvrFlowVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(262144)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("IvrFlowVersions", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Security.AppUser", b =>
                 {
                     b.Property<int>("Id")
@@ -1342,6 +1378,15 @@ namespace Lawline.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("PlatformId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lawline.Server.Routing.Ivr.IvrFlowVersion", b =>
+                {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -5,6 +5,7 @@ using Lawline.Server.Platforms;
 using Lawline.Server.Security;
 using Lawline.Server.Taxonomy;
 using Lawline.Server.Routing;
+using Lawline.Server.Routing.Ivr;
 using Lawline.Server.Telephony;
 using Lawline.Server.WorkOrders;
 using Microsoft.AspNetCore.Identity;
@@ -41,6 +42,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<WorkOrderTimeLimit> WorkOrderTimeLimits => Set<WorkOrderTimeLimit>();
     public DbSet<SipAccount> SipAccounts => Set<SipAccount>();
     public DbSet<CallRecord> CallRecords => Set<CallRecord>();
+    public DbSet<IvrFlowVersion> IvrFlowVersions => Set<IvrFlowVersion>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -56,6 +58,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        IvrFlowVersionConfiguration.ApplyTo(builder);
 
         builder.Entity<Platform>().HasQueryFilter(p => ScopeIsUnrestricted || ScopePlatformIds.Contains(p.Id));
         FilterByPlatform<Seat>(builder);
@@ -66,6 +69,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<WorkOrderEvent>(builder);
         FilterByPlatform<SipAccount>(builder);
         FilterByPlatform<CallRecord>(builder);
+        FilterByPlatform<IvrFlowVersion>(builder);
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }

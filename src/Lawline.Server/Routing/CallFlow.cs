@@ -159,15 +159,7 @@ public sealed partial class CallFlow(
 
             var recordId = await records.OpenAsync(platform.Id, CallChannel.Inbound, leg.Value, offered.SipCallId, offered.CallerNumber, offered.DialedNumber, cancellationToken);
             var ended = EndOf(leg);
-            _ = ended.ContinueWith(
-                async task => await records.UpdateAsync(recordId, r =>
-                {
-                    r.EndedAt = task.Result.At;
-                    r.EndCause = task.Result.Cause.ToString();
-                }),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnRanToCompletion,
-                TaskScheduler.Default);
+            _ = RecordEndAsync(recordId, ended);
 
             await calls.AnswerAsync(leg, cancellationToken);
             if (options.Value.RecordCalls)
@@ -232,6 +224,16 @@ public sealed partial class CallFlow(
         }
     }
 
+    private async Task RecordEndAsync(long recordId, Task<CallEnded> ended)
+    {
+        var end = await ended;
+        await records.UpdateAsync(recordId, r =>
+        {
+            r.EndedAt = end.At;
+            r.EndCause = end.Cause.ToString();
+        });
+    }
+
     private async Task QueueAndConnectAsync(ICallControl calls, CallLegId leg, string callerNumber, long recordId, int platformId, string platformCode, IvrOutcome.Queue queue, CancellationToken cancellationToken)
     {
         var callId = new CallId(leg.Value);
@@ -260,10 +262,11 @@ public sealed partial class CallFlow(
                 if (await Task.WhenAny(nextOffer, callerEnded) == callerEnded)
                 {
                     router.Abandon(callId);
+                    var left = (await callerEnded).At;
                     await records.UpdateAsync(recordId, r =>
                     {
                         r.AbandonedIn = AbandonedIn.Queue;
-                        r.AbandonedAt = callerEnded.Result.At;
+                        r.AbandonedAt = left;
                     }, cancellationToken);
                     return;
                 }
@@ -319,10 +322,11 @@ public sealed partial class CallFlow(
             }
 
             router.Abandon(offer.CallId);
+            var left = (await callerEnded).At;
             await records.UpdateAsync(recordId, r =>
             {
                 r.AbandonedIn = AbandonedIn.Ringing;
-                r.AbandonedAt = callerEnded.Result.At;
+                r.AbandonedAt = left;
             }, cancellationToken);
             return true;
         }

@@ -3,12 +3,17 @@ namespace Lawline.Server.Routing;
 public static class RoutingFeature
 {
     /// <summary>
-    /// The ACD as one process-wide <see cref="CallRouter"/>. Its configuration comes from the call flow, which
-    /// calls <see cref="CallRouter.Configure"/> at start and whenever agents, skills or queue rules change.
+    /// Call routing: the ACD as one process-wide <see cref="CallRouter"/>, configured by the call flow from the
+    /// database (<see cref="RoutingDirectory"/>), the call records, and the <see cref="CallFlow"/> that joins the
+    /// telephony engine, the IVR and the router.
     /// </summary>
     public static IHostApplicationBuilder AddCallRouting(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallRouter>();
+        builder.Services.AddSingleton<RoutingDirectory>();
+        builder.Services.AddSingleton<CallRecordStore>();
+        builder.Services.AddHostedService<CallFlow>();
         return builder;
     }
 }
