@@ -177,7 +177,9 @@ public sealed partial class CallFlow(
                 (flow, context) = await scope.ServiceProvider.GetRequiredService<IvrFlowService>().ForCallAsync(platform.Id, cancellationToken);
             }
 
+            Log.IvrStarted(logger, leg.Value, context.PlatformCode, recordId);
             var result = await ivr.RunAsync(calls, leg, flow, context, cancellationToken);
+            Log.IvrEnded(logger, leg.Value, result.Outcome.ToString(), result.Digits);
             var ivrPath = JsonSerializer.Serialize(result.Path, Json);
             await records.UpdateAsync(recordId, r => r.IvrPath = ivrPath.Length <= 8000 ? ivrPath : ivrPath[..8000], cancellationToken);
 
@@ -212,9 +214,10 @@ public sealed partial class CallFlow(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception exception) when (exception is InvalidOperationException or IOException)
+        catch (Exception exception)
         {
-            // A leg that ended under us, or a recording directory that failed: this call is over, the others go on.
+            // This task runs unobserved, one per call: whatever went wrong (a leg that ended under us, a database
+            // or disk error), log it and end this call; the other calls go on.
             Log.CallFailed(logger, exception, leg.Value);
             await calls.HangupAsync(leg, HangupCause.Failed);
         }
@@ -249,11 +252,13 @@ public sealed partial class CallFlow(
         try
         {
             await calls.HoldAsync(leg); // music while waiting
+            // Taken before enqueueing: a ready agent is offered the call within Enqueue itself.
+            var queuedAt = time.GetUtcNow();
             router.Enqueue(callId, queueId, queue.Priority > 0 ? CallPriority.SpecialLine : CallPriority.Normal, callerNumber);
             await records.UpdateAsync(recordId, r =>
             {
                 r.SkillCode = queue.SkillCode;
-                r.QueuedAt = time.GetUtcNow();
+                r.QueuedAt = queuedAt;
             }, cancellationToken);
 
             while (true)
@@ -405,6 +410,12 @@ public sealed partial class CallFlow(
 
     private static partial class Log
     {
+        [LoggerMessage(5002, LogLevel.Information, "Call leg {Leg}: IVR of platform {Platform} started (call record {RecordId})")]
+        public static partial void IvrStarted(ILogger logger, string leg, string platform, long recordId);
+
+        [LoggerMessage(5003, LogLevel.Information, "Call leg {Leg}: IVR ended with {Outcome}, keys {Digits}")]
+        public static partial void IvrEnded(ILogger logger, string leg, string outcome, string digits);
+
         [LoggerMessage(5001, LogLevel.Warning, "Call leg {Leg}: the call flow failed")]
         public static partial void CallFailed(ILogger logger, Exception exception, string leg);
     }

@@ -53,6 +53,9 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>A setting that keeps the system clock in the app (for calls with real phones).</summary>
+    public const string SystemClockSetting = "Test:SystemClock";
+
     /// <summary>A fresh installation: its own database, started (migrated, administrator created).</summary>
     public static async Task<LawlineFactory> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
         => await StartAsync(await TestDatabase.CreateAsync(provider), ownsDatabase: true, settings);
@@ -85,11 +88,15 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
         // The exception handler logs 500s at Error: keep those visible, silence the expected 4xx noise.
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
-        builder.ConfigureTestServices(services =>
+        // Calls with real phones need real time: the media clock paces audio every 20 ms ("Test:SystemClock").
+        if (!string.Equals(_settings.GetValueOrDefault(SystemClockSetting), "true", StringComparison.OrdinalIgnoreCase))
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
-        });
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Clock);
+            });
+        }
     }
 
     public override async ValueTask DisposeAsync()

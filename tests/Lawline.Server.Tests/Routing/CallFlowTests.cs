@@ -1,0 +1,155 @@
+using Lawline.Server.Agents;
+using Lawline.Server.Data;
+using Lawline.Server.Platforms;
+using Lawline.Server.Routing;
+using Lawline.Server.Security;
+using Lawline.Server.Telephony;
+using Lawline.Server.Tests.Infrastructure;
+using Lawline.Sip;
+using Lawline.Sip.Tests.Peers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lawline.Server.Tests.Routing;
+
+/// <summary>
+/// The whole hotline call with real phones: a citizen (baresip) dials the hotline, presses 1 in the IVR, the labour
+/// lawyer's registered softphone (baresip) rings and answers, they talk, the lawyer hangs up, the citizen rates the
+/// call — and the call record and the recording show every step.
+/// </summary>
+[Trait("Category", "Peers")]
+public sealed class CallFlowTests : IAsyncLifetime
+{
+    private const string HotlineNumber = "88812348";
+    private const string PhonePassword = "phone-secret-42";
+    private readonly string platformCode = "flow" + Guid.NewGuid().ToString("N")[..6];
+    private readonly SoundFiles sounds = new();
+    private LawlineFactory factory = null!;
+
+    public async Task InitializeAsync() => factory = await LawlineFactory.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+    {
+        ["Sip:Enabled"] = "true",
+        [LawlineFactory.SystemClockSetting] = "true",
+        [$"Routing:DialedNumbers:{HotlineNumber}"] = platformCode,
+        ["Routing:WrapUpSeconds"] = "5",
+    });
+
+    public async Task DisposeAsync()
+    {
+        await factory.DisposeAsync();
+        sounds.Dispose();
+    }
+
+    [Fact]
+    public async Task A_caller_pressing_1_reaches_the_labour_lawyer_talks_and_rates_the_call()
+    {
+        using var admin = await factory.AdminAsync();
+        var platform = await admin.PostOkAsync<PlatformDto>("/api/platforms", new CreatePlatformRequest(
+            platformCode, "流程测试平台", PlatformKind.LegalService12348, PlatformLevel.City, null, "湖北省武汉市", new OfficeHours { Open24x7 = true }));
+        var skills = await admin.GetOkAsync<List<SkillDto>>("/api/skills");
+        var labour = skills.Single(s => s.Code == "LABOR");
+        var firm = await admin.PostOkAsync<LawFirmDto>("/api/law-firms", new SaveLawFirmRequest(platform.Id, "楚天律师事务所", null, null, null, null));
+        var lawyer = await admin.PostOkAsync<AgentDto>("/api/agents", new SaveAgentRequest(
+            platform.Id, AgentKind.DutyLawyer, "王律师", null, "14201201510000001", firm.Id, [new AgentSkillRequest(labour.Id, 3)], null, null, new DateOnly(2026, 1, 5)));
+        var account = await admin.PostOkAsync<SipAccountDto>("/api/telephony/accounts",
+            new CreateSipAccountRequest(platform.Id, "8" + Random.Shared.Next(100, 999), "劳动争议席", lawyer.Id, PhonePassword));
+        var engine = factory.Services.GetRequiredService<SipEngine>();
+        var router = factory.Services.GetRequiredService<CallRouter>();
+        var engineAddress = $"127.0.0.1:{engine.LocalEndPoint.Port}";
+
+        await using var lawyerPhone = await BaresipPhone.StartAsync(new BaresipOptions
+        {
+            User = account.Username, Password = PhonePassword, Registrar = engineAddress, AudioFile = await sounds.ToneAsync(400),
+        });
+        await lawyerPhone.WaitForRegistrationAsync();
+        // The phone coming online makes the lawyer ready for calls.
+        await Eventually(() => router.GetAgent(new AgentId(lawyer.Id))?.State == AgentState.Ready, "the lawyer never became ready");
+
+        await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = "citizen", AudioFile = await sounds.ToneAsync(1000) });
+        await citizen.DialAsync($"sip:{HotlineNumber}@{engineAddress}");
+        await citizen.WaitForEventAsync("CALL_ESTABLISHED");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await citizen.SendDtmfAsync("1"); // 劳动争议, pressed during the greeting
+        try
+        {
+            await lawyerPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"{await DescribeAsync(platform.Id, router, lawyer.Id)}\n{exception.Message}\n--- citizen:\n{citizen.Diagnostics()}", exception);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await lawyerPhone.HangupAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await citizen.SendDtmfAsync("1"); // 满意
+        await citizen.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(30));
+
+        var record = await EventuallyAsync(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            return await db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.PlatformId == platform.Id && r.EndedAt != null);
+        });
+
+        Assert.Equal("citizen", record.CallerNumber);
+        Assert.Equal(HotlineNumber, record.DialedNumber);
+        Assert.Contains("\"digits\":\"1\"", record.IvrPath);
+        Assert.Equal("LABOR", record.SkillCode);
+        Assert.Equal(lawyer.Id, record.AgentId);
+        Assert.True(record.ArrivedAt <= record.QueuedAt && record.QueuedAt <= record.OfferedAt && record.OfferedAt <= record.AnsweredAt,
+            $"arrived {record.ArrivedAt:O}, queued {record.QueuedAt:O}, offered {record.OfferedAt:O}, answered {record.AnsweredAt:O}");
+        Assert.Equal(1, record.OfferCount);
+        Assert.False(record.CallerHungUpFirst);
+        Assert.True(record.TalkEndedAt - record.AnsweredAt > TimeSpan.FromSeconds(2));
+        Assert.Equal(CallRating.Satisfied, record.Rating);
+        Assert.Null(record.AbandonedIn);
+
+        // The recording holds the citizen on the left and the lawyer on the right.
+        Assert.NotNull(record.RecordingPath);
+        await Eventually(() => File.Exists(record.RecordingPath), "no recording file");
+        var audio = await WavAnalysis.ReadAsync(record.RecordingPath!);
+        Assert.True(WavAnalysis.ToneShare(audio, 1000, channel: 0) > 0.3, WavAnalysis.Describe(audio, 1000, 400));
+        Assert.True(WavAnalysis.ToneShare(audio, 400, channel: 1) > 0.5, WavAnalysis.Describe(audio, 1000, 400));
+
+        // After the wrap-up time the lawyer is ready again, and the record knows when wrap-up ended.
+        await Eventually(() => router.GetAgent(new AgentId(lawyer.Id))?.State == AgentState.Ready, "the lawyer did not leave wrap-up");
+    }
+
+    /// <summary>What the flow knew when the lawyer's phone did not ring: the call records and the router's view.</summary>
+    private async Task<string> DescribeAsync(int platformId, CallRouter router, int lawyerId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var records = await db.CallRecords.AsNoTracking().Where(r => r.PlatformId == platformId).ToListAsync();
+        return $"records: {string.Join("; ", records.Select(r => $"skill={r.SkillCode} queued={r.QueuedAt} offered={r.OfferedAt} ivr={r.IvrPath} ended={r.EndCause}"))}\n"
+            + $"lawyer: {router.GetAgent(new AgentId(lawyerId))}\nqueues: {string.Join("; ", router.Snapshots().Where(q => q.Waiting > 0))}";
+    }
+
+    private static async Task Eventually(Func<bool> condition, string because)
+    {
+        for (var i = 0; i < 150 && !condition(); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), because);
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> find)
+        where T : class
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            if (await find() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The call record was never completed.");
+    }
+}
