@@ -32,6 +32,7 @@ public sealed class CallFlowTests : IAsyncLifetime
         [LawlineFactory.SystemClockSetting] = "true",
         [$"Routing:DialedNumbers:{HotlineNumber}"] = platformCode,
         ["Routing:WrapUpSeconds"] = "5",
+        ["Routing:RingTimeoutSeconds"] = "5",
     });
 
     public async Task DisposeAsync()
@@ -89,7 +90,8 @@ public sealed class CallFlowTests : IAsyncLifetime
             await using var scope = factory.Services.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            return await db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.PlatformId == platform.Id && r.EndedAt != null);
+            var found = await db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.PlatformId == platform.Id && r.EndedAt != null);
+            return found is { Rating: not null, TalkEndedAt: not null } ? found : null;
         });
 
         Assert.Equal("citizen", record.CallerNumber);
@@ -115,6 +117,99 @@ public sealed class CallFlowTests : IAsyncLifetime
         // After the wrap-up time the lawyer is ready again, and the record knows when wrap-up ended.
         await Eventually(() => router.GetAgent(new AgentId(lawyer.Id))?.State == AgentState.Ready, "the lawyer did not leave wrap-up");
     }
+
+    [Fact]
+    public async Task A_lawyer_who_does_not_answer_is_made_not_ready_and_the_call_goes_to_the_next_lawyer()
+    {
+        using var admin = await factory.AdminAsync();
+        var platform = await CreatePlatformAsync(admin);
+        var (senior, seniorAccount) = await CreateLawyerAsync(admin, platform.Id, "李律师", level: 3);
+        var (junior, juniorAccount) = await CreateLawyerAsync(admin, platform.Id, "赵律师", level: 2);
+        var engineAddress = $"127.0.0.1:{factory.Services.GetRequiredService<SipEngine>().LocalEndPoint.Port}";
+        var router = factory.Services.GetRequiredService<CallRouter>();
+        await using var seniorPhone = await BaresipPhone.StartAsync(new BaresipOptions
+        {
+            User = seniorAccount.Username, Password = PhonePassword, Registrar = engineAddress, AutoAnswer = false, AudioFile = await sounds.ToneAsync(400),
+        });
+        await using var juniorPhone = await BaresipPhone.StartAsync(new BaresipOptions
+        {
+            User = juniorAccount.Username, Password = PhonePassword, Registrar = engineAddress, AudioFile = await sounds.ToneAsync(600),
+        });
+        await seniorPhone.WaitForRegistrationAsync();
+        await juniorPhone.WaitForRegistrationAsync();
+        await Eventually(() => router.GetAgent(new AgentId(senior.Id))?.State == AgentState.Ready && router.GetAgent(new AgentId(junior.Id))?.State == AgentState.Ready,
+            "the lawyers never became ready");
+
+        await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = "citizen", AudioFile = await sounds.ToneAsync(1000) });
+        await citizen.DialAsync($"sip:{HotlineNumber}@{engineAddress}");
+        await citizen.WaitForEventAsync("CALL_ESTABLISHED");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await citizen.SendDtmfAsync("1");
+
+        // The higher skill level is offered first; its phone rings out (5 s) and the call moves on.
+        await seniorPhone.WaitForEventAsync("CALL_INCOMING", TimeSpan.FromSeconds(30));
+        await juniorPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
+        Assert.Equal((AgentState.NotReady, NotReadyReason.Missed), (router.GetAgent(new AgentId(senior.Id))!.State, router.GetAgent(new AgentId(senior.Id))!.Reason));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await citizen.HangupAsync();
+
+        var record = await CompletedRecordAsync(platform.Id, r => r.TalkEndedAt is not null);
+        Assert.Equal(2, record.OfferCount);
+        Assert.Equal(junior.Id, record.AgentId);
+        Assert.True(record.CallerHungUpFirst);
+        Assert.Null(record.Rating);
+    }
+
+    [Fact]
+    public async Task A_caller_who_gives_up_while_queued_is_recorded_as_abandoned_in_the_queue()
+    {
+        using var admin = await factory.AdminAsync();
+        var platform = await CreatePlatformAsync(admin);
+        var engineAddress = $"127.0.0.1:{factory.Services.GetRequiredService<SipEngine>().LocalEndPoint.Port}";
+        factory.Services.GetRequiredService<CallRouter>().Configure(await factory.Services.GetRequiredService<RoutingDirectory>().RefreshAsync(CancellationToken.None));
+
+        await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = "citizen", AudioFile = await sounds.ToneAsync(1000) });
+        await citizen.DialAsync($"sip:{HotlineNumber}@{engineAddress}");
+        await citizen.WaitForEventAsync("CALL_ESTABLISHED");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await citizen.SendDtmfAsync("2"); // 婚姻家庭: nobody is on duty
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        await citizen.HangupAsync();
+
+        var record = await CompletedRecordAsync(platform.Id, r => r.AbandonedIn is not null);
+        Assert.Equal("FAMILY", record.SkillCode);
+        Assert.NotNull(record.QueuedAt);
+        Assert.Equal(AbandonedIn.Queue, record.AbandonedIn);
+        Assert.True(record.AbandonedAt > record.QueuedAt);
+        Assert.Null(record.AnsweredAt);
+        Assert.Equal(0, record.OfferCount);
+    }
+
+    private Task<PlatformDto> CreatePlatformAsync(ApiClient admin) =>
+        admin.PostOkAsync<PlatformDto>("/api/platforms", new CreatePlatformRequest(
+            platformCode, "流程测试平台", PlatformKind.LegalService12348, PlatformLevel.City, null, "湖北省武汉市", new OfficeHours { Open24x7 = true }));
+
+    private static async Task<(AgentDto Lawyer, SipAccountDto Account)> CreateLawyerAsync(ApiClient admin, int platformId, string name, int level)
+    {
+        var skills = await admin.GetOkAsync<List<SkillDto>>("/api/skills");
+        var labour = skills.Single(s => s.Code == "LABOR");
+        var firm = await admin.PostOkAsync<LawFirmDto>("/api/law-firms", new SaveLawFirmRequest(platformId, "楚天律师事务所" + name, null, null, null, null));
+        var lawyer = await admin.PostOkAsync<AgentDto>("/api/agents", new SaveAgentRequest(
+            platformId, AgentKind.DutyLawyer, name, null, "142012015" + Random.Shared.Next(10_000_000, 99_999_999), firm.Id, [new AgentSkillRequest(labour.Id, level)], null, null, new DateOnly(2026, 1, 5)));
+        var account = await admin.PostOkAsync<SipAccountDto>("/api/telephony/accounts",
+            new CreateSipAccountRequest(platformId, "8" + Random.Shared.Next(1000, 9999), name, lawyer.Id, PhonePassword));
+        return (lawyer, account);
+    }
+
+    /// <summary>The platform's one call record once it has ended and <paramref name="done"/> holds (steps land one by one).</summary>
+    private Task<CallRecord> CompletedRecordAsync(int platformId, Func<CallRecord, bool> done) => EventuallyAsync(async () =>
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var record = await db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.PlatformId == platformId && r.EndedAt != null);
+        return record is not null && done(record) ? record : null;
+    });
 
     /// <summary>What the flow knew when the lawyer's phone did not ring: the call records and the router's view.</summary>
     private async Task<string> DescribeAsync(int platformId, CallRouter router, int lawyerId)
