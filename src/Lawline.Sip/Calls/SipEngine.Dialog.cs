@@ -84,33 +84,10 @@ public sealed partial class SipEngine
             response.Headers.Add(HeaderNames.Contact, $"<{LocalContact()}>");
             if (request.Body.Length > 0 && IsSdp(request))
             {
-                SessionDescription offer;
-                try
+                if (!AnswerOffer(leg, transaction, response, out holdChange))
                 {
-                    offer = SessionDescription.Parse(request.BodyText);
-                }
-                catch (SdpParseException exception)
-                {
-                    Respond488(transaction, $"Unreadable SDP: {exception.Message}");
                     return;
                 }
-
-                var answer = SdpNegotiator.Answer(offer, leg.Origin, AdvertisedAddress, leg.Media.LocalPort);
-                if (answer.Media is null)
-                {
-                    Respond488(transaction, "No common audio codec (PCMU or PCMA required).");
-                    return;
-                }
-
-                leg.LocalAnswer = answer.Answer;
-                leg.Media.Configure(answer.Media);
-                if (answer.Media.RemoteHold != leg.RemoteHold)
-                {
-                    leg.RemoteHold = answer.Media.RemoteHold;
-                    holdChange = leg.RemoteHold;
-                }
-
-                response.SetBody("application/sdp", answer.Answer.ToString());
             }
             else
             {
@@ -141,32 +118,9 @@ public sealed partial class SipEngine
         bool? holdChange = null;
         lock (leg.Gate)
         {
-            if (request.Body.Length > 0 && IsSdp(request))
+            if (request.Body.Length > 0 && IsSdp(request) && !AnswerOffer(leg, transaction, response, out holdChange))
             {
-                try
-                {
-                    var answer = SdpNegotiator.Answer(SessionDescription.Parse(request.BodyText), leg.Origin, AdvertisedAddress, leg.Media.LocalPort);
-                    if (answer.Media is null)
-                    {
-                        Respond488(transaction, "No common audio codec (PCMU or PCMA required).");
-                        return;
-                    }
-
-                    leg.LocalAnswer = answer.Answer;
-                    leg.Media.Configure(answer.Media);
-                    if (answer.Media.RemoteHold != leg.RemoteHold)
-                    {
-                        leg.RemoteHold = answer.Media.RemoteHold;
-                        holdChange = leg.RemoteHold;
-                    }
-
-                    response.SetBody("application/sdp", answer.Answer.ToString());
-                }
-                catch (SdpParseException exception)
-                {
-                    Respond488(transaction, $"Unreadable SDP: {exception.Message}");
-                    return;
-                }
+                return;
             }
 
             AddSessionTimerHeaders(leg, request, response);
@@ -178,6 +132,44 @@ public sealed partial class SipEngine
         {
             OnRemoteHoldChanged(leg, onHold);
         }
+    }
+
+    /// <summary>
+    /// Answers the SDP offer of an in-dialog request (re-INVITE or UPDATE) from the leg's anchored address, applies it
+    /// to the media and notes a hold change. Returns false after answering 488 for an unreadable or unusable offer.
+    /// Called under the leg's lock.
+    /// </summary>
+    private bool AnswerOffer(CallLeg leg, ServerTransaction transaction, SipResponse response, out bool? holdChange)
+    {
+        holdChange = null;
+        SessionDescription offer;
+        try
+        {
+            offer = SessionDescription.Parse(transaction.Request.BodyText);
+        }
+        catch (SdpParseException exception)
+        {
+            Respond488(transaction, $"Unreadable SDP: {exception.Message}");
+            return false;
+        }
+
+        var answer = SdpNegotiator.Answer(offer, leg.Origin, AdvertisedAddress, leg.Media.LocalPort);
+        if (answer.Media is null)
+        {
+            Respond488(transaction, "No common audio codec (PCMU or PCMA required).");
+            return false;
+        }
+
+        leg.LocalAnswer = answer.Answer;
+        leg.Media.Configure(answer.Media);
+        if (answer.Media.RemoteHold != leg.RemoteHold)
+        {
+            leg.RemoteHold = answer.Media.RemoteHold;
+            holdChange = leg.RemoteHold;
+        }
+
+        response.SetBody("application/sdp", answer.Answer.ToString());
+        return true;
     }
 
     /// <summary>SIP INFO with application/dtmf-relay or application/dtmf (older desk phones send keys this way).</summary>
