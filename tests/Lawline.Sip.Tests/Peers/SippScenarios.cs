@@ -27,10 +27,11 @@ internal static class SippScenarios
 
     /// <summary>
     /// (a) UAC: INVITE offering PCMA (8) and telephone-event (101); after the 200 it ACKs, plays the PCMA speech
-    /// capture (g711a.pcap), then each digit's RFC 2833 capture (PT 101), then sends BYE.
+    /// capture (g711a.pcap), then each digit's RFC 2833 capture (PT 101), stays <paramref name="afterDigitsMs"/> longer
+    /// (an IVR caller waiting for what the key leads to), then sends BYE.
     /// Expects the far end to answer 200 with SDP (100/180/183 optional) and to answer BYE with 200.
     /// </summary>
-    public static string UacPcapThenDtmf(string digits = "1", int speechMs = 8000) => $$"""
+    public static string UacPcapThenDtmf(string digits = "1", int speechMs = 8000, int afterDigitsMs = 0) => $$"""
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="UAC PCMA capture then RFC 2833 DTMF captures then BYE">
         {{Invite(8, "PCMA")}}
@@ -42,6 +43,7 @@ internal static class SippScenarios
               <pause milliseconds="600"/>
 
             """))}}
+        {{(afterDigitsMs > 0 ? $"  <pause milliseconds=\"{afterDigitsMs}\"/>" : "")}}
         {{ByeFromCaller}}
         </scenario>
         """;

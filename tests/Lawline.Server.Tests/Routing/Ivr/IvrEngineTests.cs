@@ -3,6 +3,7 @@ using Lawline.Server.Routing.Ivr;
 using Lawline.Sip;
 using Lawline.Sip.Auth;
 using Lawline.Sip.Calls;
+using Lawline.Sip.Tests.Peers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -42,10 +43,14 @@ public sealed class IvrEngineTests
             throw new InvalidOperationException("No call was offered.");
         });
 
-        var caller = await SippCaller.CallAsync($"127.0.0.1:{engine.LocalEndPoint.Port}", "12348", "1", beforeDigitsMs: 2500, afterDigitsMs: 4000);
+        var caller = await SippRunner.RunAsync(new SippRun(SippScenarios.UacPcapThenDtmf("1", speechMs: 2500, afterDigitsMs: 4000))
+        {
+            Remote = $"127.0.0.1:{engine.LocalEndPoint.Port}",
+            Service = "12348",
+        });
         var result = await ivr.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.True(caller.ExitCode == 0, caller.Output);
+        Assert.True(caller.ExitCode == 0, caller.ToString());
         Assert.Equal(new IvrOutcome.Queue("LABOR", 0), result.Outcome);
         Assert.Contains(result.Path, s => s is { NodeId: "main-menu", Kind: IvrStepKind.Chosen, Digits: "1" });
         Assert.Equal("1", result.Digits);
