@@ -68,6 +68,9 @@ namespace Lawline.Data.Postgres.Migrations
                     b.Property<int>("PlatformId")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("RemoteSeat")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -372,6 +375,50 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("Skills");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.AgentStateLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CallId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId", "At");
+
+                    b.HasIndex("PlatformId", "At");
+
+                    b.ToTable("AgentStateLogs");
+                });
+
             modelBuilder.Entity("Lawline.Server.Routing.CallRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -393,8 +440,18 @@ namespace Lawline.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("AnsweredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("AnsweredOnMobile")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("AnsweredReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<DateTimeOffset>("ArrivedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("CallbackTaskId")
+                        .HasColumnType("integer");
 
                     b.Property<string>("CallerCity")
                         .HasMaxLength(32)
@@ -448,6 +505,10 @@ namespace Lawline.Data.Postgres.Migrations
                     b.Property<int>("PlatformId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Priority")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTimeOffset?>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -479,6 +540,9 @@ namespace Lawline.Data.Postgres.Migrations
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)");
 
+                    b.Property<DateTimeOffset?>("VoicemailAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("WorkOrderId")
                         .HasColumnType("integer");
 
@@ -494,6 +558,81 @@ namespace Lawline.Data.Postgres.Migrations
                     b.HasIndex("PlatformId", "CallerNumber", "ArrivedAt");
 
                     b.ToTable("CallRecords");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Routing.CallbackTask", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CallerNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("CompletedByAgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("CompletedByCallRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SkillCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallRecordId");
+
+                    b.HasIndex("PlatformId", "CallerNumber", "Status");
+
+                    b.HasIndex("PlatformId", "Status", "CreatedAt");
+
+                    b.ToTable("CallbackTasks");
                 });
 
             modelBuilder.Entity("Lawline.Server.Routing.Ivr.IvrFlowVersion", b =>
@@ -975,6 +1114,13 @@ namespace Lawline.Data.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<DateTimeOffset?>("RatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Rating")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<string>("ReferralAgency")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -1418,8 +1564,37 @@ namespace Lawline.Data.Postgres.Migrations
                     b.Navigation("Platform");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.AgentStateLog", b =>
+                {
+                    b.HasOne("Lawline.Server.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lawline.Server.Routing.CallRecord", b =>
                 {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lawline.Server.Routing.CallbackTask", b =>
+                {
+                    b.HasOne("Lawline.Server.Routing.CallRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CallRecordId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Lawline.Server.Platforms.Platform", null)
                         .WithMany()
                         .HasForeignKey("PlatformId")

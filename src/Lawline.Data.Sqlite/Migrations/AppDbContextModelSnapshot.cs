@@ -60,6 +60,9 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.Property<int>("PlatformId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RemoteSeat")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -354,6 +357,48 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("Skills");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.AgentStateLog", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId", "At");
+
+                    b.HasIndex("PlatformId", "At");
+
+                    b.ToTable("AgentStateLogs");
+                });
+
             modelBuilder.Entity("Lawline.Server.Routing.CallRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -373,7 +418,17 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AnsweredOnMobile")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnsweredReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ArrivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CallbackTaskId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CallerCity")
@@ -428,6 +483,10 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.Property<int>("PlatformId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Priority")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("QueuedAt")
                         .HasColumnType("INTEGER");
 
@@ -459,6 +518,9 @@ namespace Lawline.Data.Sqlite.Migrations
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("VoicemailAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("WorkOrderId")
                         .HasColumnType("INTEGER");
 
@@ -474,6 +536,79 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.HasIndex("PlatformId", "CallerNumber", "ArrivedAt");
 
                     b.ToTable("CallRecords");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Routing.CallbackTask", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallerNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CompletedByAgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedByCallRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SkillCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallRecordId");
+
+                    b.HasIndex("PlatformId", "CallerNumber", "Status");
+
+                    b.HasIndex("PlatformId", "Status", "CreatedAt");
+
+                    b.ToTable("CallbackTasks");
                 });
 
             modelBuilder.Entity("Lawline.Server.Routing.Ivr.IvrFlowVersion", b =>
@@ -941,6 +1076,13 @@ namespace Lawline.Data.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rating")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ReferralAgency")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -1372,8 +1514,37 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.Navigation("Platform");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.AgentStateLog", b =>
+                {
+                    b.HasOne("Lawline.Server.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lawline.Server.Routing.CallRecord", b =>
                 {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lawline.Server.Routing.CallbackTask", b =>
+                {
+                    b.HasOne("Lawline.Server.Routing.CallRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CallRecordId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Lawline.Server.Platforms.Platform", null)
                         .WithMany()
                         .HasForeignKey("PlatformId")

@@ -50,6 +50,12 @@ public sealed class Agent : IPlatformOwned
     /// <summary>Mobile in E.164: personal data, masked in lists and audited when read.</summary>
     public string? MobileE164 { get; set; }
 
+    /// <summary>
+    /// 远程坐席: the agent takes calls on <see cref="MobileE164"/> through the outbound trunk instead of a registered
+    /// phone (as Guizhou's lawyers did from home during the epidemic). They set themselves ready at the desktop.
+    /// </summary>
+    public bool RemoteSeat { get; set; }
+
     /// <summary>Lawyer's practising licence number (律师执业证号, 17 digits); empty for clerks and judges.</summary>
     public string? LicenseNumber { get; set; }
     public int? LawFirmId { get; set; }

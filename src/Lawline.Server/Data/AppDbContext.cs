@@ -43,6 +43,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<SipAccount> SipAccounts => Set<SipAccount>();
     public DbSet<CallRecord> CallRecords => Set<CallRecord>();
     public DbSet<IvrFlowVersion> IvrFlowVersions => Set<IvrFlowVersion>();
+    public DbSet<AgentStateLog> AgentStateLogs => Set<AgentStateLog>();
+    public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
 
     public CurrentUser CurrentUser => currentUser;
 

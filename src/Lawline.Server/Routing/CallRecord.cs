@@ -70,6 +70,15 @@ public sealed class CallRecord : IPlatformOwned, INotAudited
 
     public int? AgentId { get; set; }
 
+    /// <summary>Why the answering agent was offered the call: their skill, or which overflow rule (overflow share KPI).</summary>
+    public OfferReason? AnsweredReason { get; set; }
+
+    /// <summary>True when the agent answered on a mobile through the outbound trunk (remote seat) rather than a registered phone.</summary>
+    public bool AnsweredOnMobile { get; set; }
+
+    /// <summary>The priority class the call queued with (repeat caller, special line…).</summary>
+    public CallPriority? Priority { get; set; }
+
     public DateTimeOffset? AnsweredAt { get; set; }
 
     public AbandonedIn? AbandonedIn { get; set; }
@@ -88,6 +97,12 @@ public sealed class CallRecord : IPlatformOwned, INotAudited
     public DateTimeOffset? RatedAt { get; set; }
 
     public string? RecordingPath { get; set; }
+
+    /// <summary>When the caller began a voicemail (电话留言): the message is the recording from this moment on.</summary>
+    public DateTimeOffset? VoicemailAt { get; set; }
+
+    /// <summary>For <see cref="CallChannel.Callback"/> calls: the task it served.</summary>
+    public int? CallbackTaskId { get; set; }
 
     public DateTimeOffset? EndedAt { get; set; }
 
@@ -117,6 +132,8 @@ internal sealed class CallRecordConfiguration : IEntityTypeConfiguration<CallRec
         builder.Property(c => c.Channel).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.AbandonedIn).HasConversion<string>().HasMaxLength(16);
         builder.Property(c => c.Rating).HasConversion<string>().HasMaxLength(24);
+        builder.Property(c => c.AnsweredReason).HasConversion<string>().HasMaxLength(24);
+        builder.Property(c => c.Priority).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(c => new { c.PlatformId, c.ArrivedAt });
         builder.HasIndex(c => new { c.PlatformId, c.CallerNumber, c.ArrivedAt });
         builder.HasIndex(c => c.CallerLeg);

@@ -129,6 +129,10 @@ public sealed class WorkOrder : IPlatformOwned
 
     public string? TransferTarget { get; private set; }
 
+    /// <summary>The caller's rating of the service (from the post-call survey of the bound call); the latest counts.</summary>
+    public Routing.CallRating? Rating { get; private set; }
+    public DateTimeOffset? RatedAt { get; private set; }
+
     public int? AgentId { get; set; }
     public int? SeatId { get; set; }
 
@@ -177,6 +181,19 @@ public sealed class WorkOrder : IPlatformOwned
     public void Touch() => Version++;
 
     /// <summary>Binds the caller (known to the platform by number) and keeps a snapshot of what was known then.</summary>
+    /// <summary>Stores the caller's rating; a later rating of the same service replaces an earlier one.</summary>
+    public void Rate(Routing.CallRating rating, DateTimeOffset at)
+    {
+        if (RatedAt is { } earlier && earlier > at)
+        {
+            return;
+        }
+
+        Rating = rating;
+        RatedAt = at;
+        Touch();
+    }
+
     public void LinkCaller(Caller caller, string phoneE164, string? province, string? city, string? name)
     {
         Caller = caller;

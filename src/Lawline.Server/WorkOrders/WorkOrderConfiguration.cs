@@ -24,6 +24,7 @@ internal sealed class WorkOrderConfiguration : IEntityTypeConfiguration<WorkOrde
         builder.Property(w => w.EscalationNote).HasMaxLength(1000);
         builder.Property(w => w.ExpertAnswer).HasMaxLength(8000);
         builder.Property(w => w.TransferTarget).HasMaxLength(64);
+        builder.Property(w => w.Rating).HasConversion<string>().HasMaxLength(24);
         builder.Property(w => w.OwnerName).HasMaxLength(64);
         builder.Property(w => w.ReopenReason).HasMaxLength(1000);
         builder.Property(w => w.Version).IsConcurrencyToken();

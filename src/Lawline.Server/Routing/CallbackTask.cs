@@ -1,0 +1,104 @@
+using Lawline.Server.Data;
+using Lawline.Server.Platforms;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Lawline.Server.Routing;
+
+/// <summary>Why a caller is owed a call back.</summary>
+public enum CallbackKind
+{
+    /// <summary>回拨: the caller pressed a key while waiting and hung up, keeping their place.</summary>
+    QueueCallback,
+
+    /// <summary>电话留言: a message left out of hours (or after the longest wait).</summary>
+    Voicemail,
+
+    /// <summary>Out of hours the caller asked to be called back without leaving a message.</summary>
+    ClosedHours,
+
+    /// <summary>回访: the caller rated the service 基本满意 or 不满意 (per the platform's rule); a supervisor calls back.</summary>
+    LowRating,
+}
+
+public enum CallbackStatus
+{
+    /// <summary>Waiting for a free agent (queue callbacks and voicemails) or for a supervisor (low ratings).</summary>
+    Pending,
+
+    /// <summary>An agent's phone is ringing or the callback is in progress.</summary>
+    Calling,
+
+    /// <summary>The caller was reached.</summary>
+    Done,
+
+    /// <summary>Not reached before the closing time or after the last attempt; a supervisor follows up.</summary>
+    Expired,
+
+    Cancelled,
+}
+
+/// <summary>
+/// A call the platform owes a citizen. Queue callbacks and voicemails are placed automatically by the router when
+/// an agent is free (keeping the caller's place, retried, expiring at the closing time); low-rating callbacks (回访)
+/// are mandatory tasks for the platform's supervisors. Requests from the same number while one is pending are merged
+/// into it (<see cref="Requests"/> counts them).
+/// </summary>
+public sealed class CallbackTask : IPlatformOwned
+{
+    public int Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public CallbackKind Kind { get; set; }
+
+    public CallbackStatus Status { get; set; }
+
+    /// <summary>The number to call (E.164 when it parsed): personal information, masked in lists.</summary>
+    public string CallerNumber { get; set; } = "";
+
+    /// <summary>The call that asked for (or caused) the callback.</summary>
+    public long? CallRecordId { get; set; }
+
+    /// <summary>The skill queue the callback waits in (the caller's choice in the IVR, else the general queue).</summary>
+    public string? SkillCode { get; set; }
+
+    public bool Urgent { get; set; }
+
+    /// <summary>How many requests were merged into this task (1 = none).</summary>
+    public int Requests { get; set; } = 1;
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the callback should be done by: the closing time for queue callbacks, the platform's deadline for 回访.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    public DateTimeOffset? LastAttemptAt { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>The call that reached the caller.</summary>
+    public long? CompletedByCallRecordId { get; set; }
+
+    public int? CompletedByAgentId { get; set; }
+
+    public string? Note { get; set; }
+}
+
+internal sealed class CallbackTaskConfiguration : IEntityTypeConfiguration<CallbackTask>
+{
+    public void Configure(EntityTypeBuilder<CallbackTask> builder)
+    {
+        builder.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.CallerNumber).HasMaxLength(32).IsRequired();
+        builder.Property(t => t.SkillCode).HasMaxLength(32);
+        builder.Property(t => t.Note).HasMaxLength(1000);
+        builder.HasIndex(t => new { t.PlatformId, t.Status, t.CreatedAt });
+        builder.HasIndex(t => new { t.PlatformId, t.CallerNumber, t.Status });
+        builder.HasOne<Platform>().WithMany().HasForeignKey(t => t.PlatformId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<CallRecord>().WithMany().HasForeignKey(t => t.CallRecordId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
