@@ -25,6 +25,7 @@ public sealed partial class CallFlow(
     IvrRunner ivr,
     SatisfactionSurvey survey,
     RegistrationNotifier registrations,
+    RoutingNotifier routingEvents,
     IServiceScopeFactory scopes,
     IOptions<RoutingOptions> options,
     IOptions<LawlineOptions> lawline,
@@ -45,7 +46,7 @@ public sealed partial class CallFlow(
 
         router.Configure(await directory.RefreshAsync(stoppingToken));
         using var presence = registrations.Subscribe(OnRegistrationChangedAsync);
-        var routerEvents = PumpRouterEventsAsync(stoppingToken);
+        using var decisions = routingEvents.Subscribe(OnRoutingEventAsync);
         var refresh = RefreshPeriodicallyAsync(stoppingToken);
         try
         {
@@ -72,7 +73,7 @@ public sealed partial class CallFlow(
         {
         }
 
-        await Task.WhenAll(routerEvents, refresh);
+        await refresh;
     }
 
     private static TaskCompletionSource<CallEnded> NewEnd() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -119,30 +120,22 @@ public sealed partial class CallFlow(
         }
     }
 
-    private async Task PumpRouterEventsAsync(CancellationToken cancellationToken)
+    private Task OnRoutingEventAsync(RoutingEvent routingEvent)
     {
-        try
+        switch (routingEvent)
         {
-            await foreach (var routingEvent in router.Events.ReadAllAsync(cancellationToken))
-            {
-                switch (routingEvent)
-                {
-                    case OfferCall offer when waiting.TryGetValue(offer.CallId, out var channel):
-                        channel.Writer.TryWrite(offer);
-                        break;
-                    case OfferCall stale:
-                        // The caller left between the decision and now: release the agent without a mark.
-                        router.Abandon(stale.CallId);
-                        break;
-                    case AgentStateChanged { From: AgentState.WrapUp, Call: { } call } done when recordOfCall.TryRemove(call, out var recordId):
-                        await records.UpdateAsync(recordId, r => r.WrapUpEndedAt = done.At, cancellationToken);
-                        break;
-                }
-            }
+            case OfferCall offer when waiting.TryGetValue(offer.CallId, out var channel):
+                channel.Writer.TryWrite(offer);
+                break;
+            case OfferCall stale:
+                // The caller left between the decision and now: release the agent without a mark.
+                router.Abandon(stale.CallId);
+                break;
+            case AgentStateChanged { From: AgentState.WrapUp, Call: { } call } done when recordOfCall.TryRemove(call, out var recordId):
+                return records.UpdateAsync(recordId, r => r.WrapUpEndedAt = done.At);
         }
-        catch (OperationCanceledException)
-        {
-        }
+
+        return Task.CompletedTask;
     }
 
     private async Task HandleInboundAsync(ICallControl calls, CallOffered offered, CancellationToken cancellationToken)

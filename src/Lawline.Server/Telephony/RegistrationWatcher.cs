@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using Lawline.Server.Common;
 using Lawline.Sip.Registrar;
 
 namespace Lawline.Server.Telephony;
@@ -25,53 +25,7 @@ public sealed record SipRegistrationChanged(
 /// using var subscription = notifier.Subscribe(change => InvokeAsync(() => Refresh(change)));
 /// </code>
 /// </summary>
-public sealed partial class RegistrationNotifier(ILogger<RegistrationNotifier> logger)
-{
-    private ImmutableArray<Func<SipRegistrationChanged, Task>> subscribers = [];
-
-    public IDisposable Subscribe(Func<SipRegistrationChanged, Task> handler)
-    {
-        ImmutableInterlocked.Update(ref subscribers, list => list.Add(handler));
-        return new Subscription(this, handler);
-    }
-
-    public async Task PublishAsync(SipRegistrationChanged change)
-    {
-        foreach (var handler in subscribers)
-        {
-            try
-            {
-                await handler(change);
-            }
-            catch (Exception exception)
-            {
-                Log.SubscriberFailed(logger, exception, change.Username, change.Change);
-            }
-        }
-    }
-
-    private void Unsubscribe(Func<SipRegistrationChanged, Task> handler)
-        => ImmutableInterlocked.Update(ref subscribers, list => list.Remove(handler));
-
-    private sealed class Subscription(RegistrationNotifier owner, Func<SipRegistrationChanged, Task> handler) : IDisposable
-    {
-        private int disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
-            {
-                owner.Unsubscribe(handler);
-            }
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(5201, LogLevel.Warning, "A subscriber to registration changes failed on {Username} {Change}")]
-        public static partial void SubscriberFailed(ILogger logger, Exception exception, string username, RegistrationChange change);
-    }
-}
+public sealed class RegistrationNotifier(ILogger<RegistrationNotifier> logger) : Notifier<SipRegistrationChanged>(logger);
 
 /// <summary>Reads the engine's registration changes, logs them, and passes them on to <see cref="RegistrationNotifier"/>.</summary>
 public sealed partial class RegistrationWatcher(
