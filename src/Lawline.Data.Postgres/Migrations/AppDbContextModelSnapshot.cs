@@ -450,6 +450,9 @@ namespace Lawline.Data.Postgres.Migrations
                     b.Property<DateTimeOffset>("ArrivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("CallbackRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("CallbackTaskId")
                         .HasColumnType("integer");
 

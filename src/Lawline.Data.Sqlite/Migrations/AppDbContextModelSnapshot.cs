@@ -428,6 +428,9 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.Property<long>("ArrivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CallbackRequestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("CallbackTaskId")
                         .HasColumnType("INTEGER");
 

@@ -22,8 +22,10 @@ public sealed partial class CallFlow(
     CallRouter router,
     RoutingDirectory directory,
     CallRecordStore records,
+    CallbackTaskStore callbackTasks,
     IvrRunner ivr,
     SatisfactionSurvey survey,
+    PromptLibrary prompts,
     RegistrationNotifier registrations,
     RoutingNotifier routingEvents,
     IServiceScopeFactory scopes,
@@ -34,8 +36,17 @@ public sealed partial class CallFlow(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<CallLegId, TaskCompletionSource<CallEnded>> legEnds = new();
-    private readonly ConcurrentDictionary<CallId, Channel<OfferCall>> waiting = new();
+    private readonly ConcurrentDictionary<CallId, WaitingCall> waiting = new();
     private readonly ConcurrentDictionary<CallId, long> recordOfCall = new();
+
+    // Agents' legs of connected calls (for their phones' transfers) and the connected calls by agent (for the desktop).
+    private readonly ConcurrentDictionary<CallLegId, ConnectedCall> connectedByLeg = new();
+    private readonly ConcurrentDictionary<AgentId, ConnectedCall> connectedByAgent = new();
+
+    // Router callback ids → their callback task.
+    private readonly ConcurrentDictionary<CallId, int> taskOfCallback = new();
+
+    private ICallControl? calls;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,7 +55,9 @@ public sealed partial class CallFlow(
             return;
         }
 
+        calls = engine.Calls;
         router.Configure(await directory.RefreshAsync(stoppingToken));
+        await RestoreCallbacksAsync(stoppingToken);
         using var presence = registrations.Subscribe(OnRegistrationChangedAsync);
         using var decisions = routingEvents.Subscribe(OnRoutingEventAsync);
         var refresh = RefreshPeriodicallyAsync(stoppingToken);
@@ -65,6 +78,12 @@ public sealed partial class CallFlow(
                         break;
                     case CallEnded ended when legEnds.TryGetValue(ended.Leg, out var end):
                         end.TrySetResult(ended);
+                        break;
+                    case DtmfReceived digit when WaitingFor(digit.Leg) is { } waitingCall:
+                        waitingCall.Signals.Writer.TryWrite(digit);
+                        break;
+                    case TransferRequested or TransferCompleted when connectedByLeg.TryGetValue(callEvent.Leg, out var connected):
+                        connected.OnTransferEvent(callEvent);
                         break;
                 }
             }
@@ -120,32 +139,70 @@ public sealed partial class CallFlow(
         }
     }
 
+    private WaitingCall? WaitingFor(CallLegId leg) => waiting.GetValueOrDefault(new CallId(leg.Value));
+
     private Task OnRoutingEventAsync(RoutingEvent routingEvent)
     {
         switch (routingEvent)
         {
-            case OfferCall offer when waiting.TryGetValue(offer.CallId, out var channel):
-                channel.Writer.TryWrite(offer);
+            case OfferCall { IsCallback: true } callback:
+                _ = PlaceCallbackAsync(callback);
+                break;
+            case OfferCall offer when waiting.TryGetValue(offer.CallId, out var waitingCall):
+                waitingCall.Signals.Writer.TryWrite(offer);
                 break;
             case OfferCall stale:
                 // The caller left between the decision and now: release the agent without a mark.
                 router.Abandon(stale.CallId);
                 break;
+            case AnnouncementDue or CallbackOfferAvailable when waiting.TryGetValue(CallOf(routingEvent), out var waitingCall):
+                waitingCall.Signals.Writer.TryWrite(routingEvent);
+                break;
             case AgentStateChanged { From: AgentState.WrapUp, Call: { } call } done when recordOfCall.TryRemove(call, out var recordId):
                 return records.UpdateAsync(recordId, r => r.WrapUpEndedAt = done.At);
+            case CallbackScheduled { MergedFrom: { } merged } scheduled when taskOfCallback.TryGetValue(scheduled.CallId, out var taskId):
+                // The same number asked again while its callback was pending: one task, one more request.
+                taskOfCallback.TryRemove(merged, out _);
+                return callbackTasks.UpdateAsync(taskId, t => t.Requests++);
+            case CallbackRetryScheduled retry when taskOfCallback.TryGetValue(retry.CallId, out var taskId):
+                return callbackTasks.UpdateAsync(taskId, t =>
+                {
+                    t.Status = CallbackStatus.Pending;
+                    t.Attempts = retry.Attempts;
+                });
+            case CallbackExpired expired when taskOfCallback.TryRemove(expired.CallId, out var taskId):
+                return callbackTasks.UpdateAsync(taskId, t =>
+                {
+                    t.Status = CallbackStatus.Expired;
+                    t.Attempts = expired.Attempts;
+                    t.Note ??= expired.Reason == CallbackExpiry.ClosingTime ? "未在截止时间前回拨" : "多次回拨未接通";
+                });
         }
 
         return Task.CompletedTask;
     }
+
+    private static CallId CallOf(RoutingEvent routingEvent) => routingEvent switch
+    {
+        AnnouncementDue due => due.CallId,
+        CallbackOfferAvailable available => available.CallId,
+        _ => default,
+    };
 
     private async Task HandleInboundAsync(ICallControl calls, CallOffered offered, CancellationToken cancellationToken)
     {
         var leg = offered.Leg;
         try
         {
-            if (offered.FromRegisteredUser || directory.PlatformFor(offered.DialedNumber) is not { } platform)
+            if (offered.FromRegisteredUser)
             {
-                // Agents' phones dialling out and numbers no platform serves are not hotline calls.
+                await ConnectAgentDialAsync(calls, offered, cancellationToken);
+                return;
+            }
+
+            if (directory.PlatformFor(offered.DialedNumber) is not { } platform)
+            {
+                // A number no platform serves is not a hotline call.
                 await calls.HangupAsync(leg, HangupCause.Rejected);
                 return;
             }
@@ -175,11 +232,12 @@ public sealed partial class CallFlow(
             Log.IvrEnded(logger, leg.Value, result.Outcome.ToString(), result.Digits);
             var ivrPath = JsonSerializer.Serialize(result.Path, Json);
             await records.UpdateAsync(recordId, r => r.IvrPath = ivrPath.Length <= 8000 ? ivrPath : ivrPath[..8000], cancellationToken);
+            var caller = new InboundCall(leg, recordId, platform.Id, context.PlatformCode, (await records.FindAsync(recordId, cancellationToken))?.CallerNumber ?? offered.CallerNumber);
 
             switch (result.Outcome)
             {
                 case IvrOutcome.Queue queue:
-                    await QueueAndConnectAsync(calls, leg, offered.CallerNumber, recordId, platform.Id, context.PlatformCode, queue, cancellationToken);
+                    await QueueAndConnectAsync(calls, caller, queue.SkillCode, await PriorityOfAsync(caller, queue, cancellationToken), cancellationToken);
                     break;
                 case IvrOutcome.HungUp:
                     await records.UpdateAsync(recordId, r =>
@@ -188,15 +246,16 @@ public sealed partial class CallFlow(
                         r.AbandonedAt = time.GetUtcNow();
                     }, cancellationToken);
                     break;
-                case IvrOutcome.Voicemail or IvrOutcome.Callback:
-                    // The caller's message is in the call's recording; either way a callback is owed to them.
-                    var general = directory.GeneralQueueOf(platform.Id);
-                    router.ScheduleCallback(new CallId("cb-" + leg.Value), general, offered.CallerNumber);
-                    if (result.Outcome is IvrOutcome.Voicemail)
-                    {
-                        await Task.WhenAny(ended, Task.Delay(TimeSpan.FromSeconds(60), time, cancellationToken));
-                    }
-
+                case IvrOutcome.Voicemail:
+                    // The message is the call's recording from now on; the supervisor's list links to it.
+                    var startedAt = time.GetUtcNow();
+                    await records.UpdateAsync(recordId, r => r.VoicemailAt = startedAt, cancellationToken);
+                    await ScheduleCallbackTaskAsync(caller, CallbackKind.Voicemail, skillCode: null, cancellationToken);
+                    await Task.WhenAny(ended, Task.Delay(TimeSpan.FromSeconds(options.Value.VoicemailMaxSeconds), time, cancellationToken));
+                    await calls.HangupAsync(leg);
+                    break;
+                case IvrOutcome.Callback:
+                    await ScheduleCallbackTaskAsync(caller, CallbackKind.ClosedHours, skillCode: null, cancellationToken);
                     await calls.HangupAsync(leg);
                     break;
                 default:
@@ -220,6 +279,61 @@ public sealed partial class CallFlow(
         }
     }
 
+    /// <summary>The special line the IVR chose, else a repeat caller (called within the window), else normal.</summary>
+    private async Task<CallPriority> PriorityOfAsync(InboundCall caller, IvrOutcome.Queue queue, CancellationToken cancellationToken)
+    {
+        if (queue.Priority > 0)
+        {
+            return CallPriority.SpecialLine;
+        }
+
+        var window = options.Value.RepeatCallerWindowHours;
+        return window > 0 && await records.CalledBeforeAsync(caller.PlatformId, caller.Number, caller.RecordId, time.GetUtcNow().AddHours(-window), cancellationToken)
+            ? CallPriority.RepeatCaller
+            : CallPriority.Normal;
+    }
+
+    /// <summary>
+    /// A lawyer's own phone dials out: another registered phone (an internal call, e.g. to consult an expert before
+    /// an attended transfer) or an outside number through the outbound trunk (12345, 110).
+    /// </summary>
+    private async Task ConnectAgentDialAsync(ICallControl calls, CallOffered offered, CancellationToken cancellationToken)
+    {
+        var leg = offered.Leg;
+        OriginateTarget? target = engineHost.Engine!.Locations.Lookup(offered.DialedNumber).Count > 0
+            ? new OriginateTarget.Registered(offered.DialedNumber)
+            : OutboundTrunk() is { } trunk && offered.DialedNumber.Length > 0 && offered.DialedNumber.All(char.IsAsciiDigit)
+                ? new OriginateTarget.Trunk(trunk, offered.DialedNumber)
+                : null;
+        if (target is null)
+        {
+            await calls.HangupAsync(leg, HangupCause.Rejected);
+            return;
+        }
+
+        var ended = EndOf(leg);
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = ended.ContinueWith(_ => gone.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var result = await calls.OriginateAsync(new OriginateRequest(target) { CallerNumber = offered.CallerNumber, EarlyMediaFor = leg }, gone.Token);
+        if (result is not { Answered: true, Leg: { } other } || ended.IsCompleted)
+        {
+            if (result.Leg is { } orphan)
+            {
+                await calls.HangupAsync(orphan);
+            }
+
+            await calls.HangupAsync(leg, result.Cause);
+            return;
+        }
+
+        await calls.AnswerAsync(leg, cancellationToken);
+        await calls.BridgeAsync(leg, other, hangUpTogether: true);
+    }
+
+    /// <summary>The trunk for callbacks and remote seats: the configured one, else the first.</summary>
+    private string? OutboundTrunk() =>
+        options.Value.OutboundTrunk is { Length: > 0 } named ? named : engineHost.Engine?.Options.Trunks.FirstOrDefault()?.Name;
+
     private async Task RecordEndAsync(long recordId, Task<CallEnded> ended)
     {
         var end = await ended;
@@ -228,161 +342,6 @@ public sealed partial class CallFlow(
             r.EndedAt = end.At;
             r.EndCause = end.Cause.ToString();
         });
-    }
-
-    private async Task QueueAndConnectAsync(ICallControl calls, CallLegId leg, string callerNumber, long recordId, int platformId, string platformCode, IvrOutcome.Queue queue, CancellationToken cancellationToken)
-    {
-        var callId = new CallId(leg.Value);
-        var queueId = RoutingDirectory.QueueFor(platformId, queue.SkillCode);
-        if (!directory.HasQueue(queueId))
-        {
-            queueId = directory.GeneralQueueOf(platformId);
-        }
-
-        var offers = Channel.CreateUnbounded<OfferCall>();
-        waiting[callId] = offers;
-        var callerEnded = EndOf(leg);
-        try
-        {
-            await calls.HoldAsync(leg); // music while waiting
-            // Taken before enqueueing: a ready agent is offered the call within Enqueue itself.
-            var queuedAt = time.GetUtcNow();
-            router.Enqueue(callId, queueId, queue.Priority > 0 ? CallPriority.SpecialLine : CallPriority.Normal, callerNumber);
-            await records.UpdateAsync(recordId, r =>
-            {
-                r.SkillCode = queue.SkillCode;
-                r.QueuedAt = queuedAt;
-            }, cancellationToken);
-
-            while (true)
-            {
-                var nextOffer = offers.Reader.ReadAsync(cancellationToken).AsTask();
-                if (await Task.WhenAny(nextOffer, callerEnded) == callerEnded)
-                {
-                    router.Abandon(callId);
-                    var left = (await callerEnded).At;
-                    await records.UpdateAsync(recordId, r =>
-                    {
-                        r.AbandonedIn = AbandonedIn.Queue;
-                        r.AbandonedAt = left;
-                    }, cancellationToken);
-                    return;
-                }
-
-                var offer = await nextOffer;
-                await records.UpdateAsync(recordId, r =>
-                {
-                    r.OfferedAt ??= offer.At;
-                    r.OfferCount++;
-                }, cancellationToken);
-                if (await OfferToAgentAsync(calls, leg, callerNumber, offer, callerEnded, recordId, platformCode, cancellationToken))
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            waiting.TryRemove(callId, out _);
-        }
-    }
-
-    /// <summary>Rings the offered agent's phone; true when the call was connected (and is now over).</summary>
-    private async Task<bool> OfferToAgentAsync(ICallControl calls, CallLegId leg, string callerNumber, OfferCall offer, Task<CallEnded> callerEnded, long recordId, string platformCode, CancellationToken cancellationToken)
-    {
-        if (directory.PhoneOf(offer.AgentId) is not { } phone)
-        {
-            router.RingNoAnswer(offer.CallId, offer.AgentId);
-            return false;
-        }
-
-        using var callerGone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _ = callerEnded.ContinueWith(_ => callerGone.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        OriginateResult ring;
-        try
-        {
-            ring = await calls.OriginateAsync(new OriginateRequest(new OriginateTarget.Registered(phone))
-            {
-                CallerNumber = callerNumber,
-                RingTimeout = TimeSpan.FromSeconds(options.Value.RingTimeoutSeconds),
-            }, callerGone.Token);
-        }
-        catch (ObjectDisposedException)
-        {
-            ring = OriginateResult.Failed(HangupCause.Cancelled, 487);
-        }
-
-        if (callerEnded.IsCompleted)
-        {
-            if (ring.Leg is { } orphan)
-            {
-                await calls.HangupAsync(orphan);
-            }
-
-            router.Abandon(offer.CallId);
-            var left = (await callerEnded).At;
-            await records.UpdateAsync(recordId, r =>
-            {
-                r.AbandonedIn = AbandonedIn.Ringing;
-                r.AbandonedAt = left;
-            }, cancellationToken);
-            return true;
-        }
-
-        if (!ring.Answered || ring.Leg is not { } agentLeg)
-        {
-            // Ring-no-answer: the router makes the agent not-ready and offers the call on, keeping its place.
-            router.RingNoAnswer(offer.CallId, offer.AgentId);
-            return false;
-        }
-
-        router.Answered(offer.CallId, offer.AgentId);
-        await records.UpdateAsync(recordId, r =>
-        {
-            r.AgentId = offer.AgentId.Value;
-            r.AnsweredAt = time.GetUtcNow();
-        }, cancellationToken);
-        await calls.ResumeAsync(leg);
-        await calls.BridgeAsync(leg, agentLeg, hangUpTogether: false);
-
-        var agentEnded = EndOf(agentLeg);
-        var first = await Task.WhenAny(callerEnded, agentEnded);
-        legEnds.TryRemove(agentLeg, out _);
-        var talkEnded = time.GetUtcNow();
-        recordOfCall[offer.CallId] = recordId;
-        router.CallEnded(offer.AgentId);
-        if (first == callerEnded)
-        {
-            await calls.HangupAsync(agentLeg);
-            await records.UpdateAsync(recordId, r =>
-            {
-                r.TalkEndedAt = talkEnded;
-                r.CallerHungUpFirst = true;
-            }, cancellationToken);
-            return true;
-        }
-
-        await records.UpdateAsync(recordId, r =>
-        {
-            r.TalkEndedAt = talkEnded;
-            r.CallerHungUpFirst = false;
-        }, cancellationToken);
-        if (options.Value.Survey)
-        {
-            // The lawyer hung up first: the caller stays for the survey (满意 1, 基本满意 2, 不满意 3).
-            var rating = await survey.RunAsync(calls, leg, platformCode, cancellationToken);
-            if (ToRating(rating.Rating) is { } stored)
-            {
-                await records.UpdateAsync(recordId, r =>
-                {
-                    r.Rating = stored;
-                    r.RatedAt = rating.At;
-                }, cancellationToken);
-            }
-        }
-
-        await calls.HangupAsync(leg);
-        return true;
     }
 
     private static CallRating? ToRating(SurveyRating rating) => rating switch

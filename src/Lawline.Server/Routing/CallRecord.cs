@@ -85,6 +85,9 @@ public sealed class CallRecord : IPlatformOwned, INotAudited
 
     public DateTimeOffset? AbandonedAt { get; set; }
 
+    /// <summary>The caller pressed the callback key while queued and hung up keeping their place (not an abandonment).</summary>
+    public DateTimeOffset? CallbackRequestedAt { get; set; }
+
     /// <summary>Transfers as JSON: time, from agent, target, kind, outcome.</summary>
     public string Transfers { get; set; } = "[]";
 

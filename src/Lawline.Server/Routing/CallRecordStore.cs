@@ -1,6 +1,5 @@
 using Lawline.Server.Common;
 using Lawline.Server.Data;
-using Lawline.Server.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lawline.Server.Routing;
@@ -47,24 +46,29 @@ public sealed class CallRecordStore(IServiceScopeFactory scopes, TimeProvider ti
             step(record);
         }, cancellationToken);
 
-    public async Task<CallRecord?> FindAsync(long id, CancellationToken cancellationToken = default)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("call-flow");
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return await db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-    }
+    /// <summary>Whether the number called the platform since <paramref name="since"/>, other than in this call (repeat callers).</summary>
+    public Task<bool> CalledBeforeAsync(int platformId, string callerNumber, long thisCall, DateTimeOffset since, CancellationToken cancellationToken) =>
+        scopes.ReadAsSystemAsync("call-flow", db => db.CallRecords.AnyAsync(r =>
+            r.PlatformId == platformId && r.CallerNumber == callerNumber && r.Id != thisCall && r.Channel == CallChannel.Inbound && r.ArrivedAt >= since, cancellationToken), cancellationToken);
 
-    private async Task WriteAsync(Func<AppDbContext, Task> change, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("call-flow");
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        await change(db);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    /// <summary>Stores the rating on the call and on the work order bound to it, if any.</summary>
+    public Task RateAsync(long id, CallRating rating, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        WriteAsync(async db =>
+        {
+            var record = await db.CallRecords.SingleAsync(r => r.Id == id, cancellationToken);
+            record.Rating = rating;
+            record.RatedAt = at;
+            if (record.WorkOrderId is { } workOrderId && await db.WorkOrders.SingleOrDefaultAsync(w => w.Id == workOrderId, cancellationToken) is { } workOrder)
+            {
+                workOrder.Rate(rating, at);
+            }
+        }, cancellationToken);
+
+    public Task<CallRecord?> FindAsync(long id, CancellationToken cancellationToken = default) =>
+        scopes.ReadAsSystemAsync("call-flow", db => db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken), cancellationToken);
+
+    private Task WriteAsync(Func<AppDbContext, Task> change, CancellationToken cancellationToken) =>
+        scopes.WriteAsSystemAsync("call-flow", change, cancellationToken);
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

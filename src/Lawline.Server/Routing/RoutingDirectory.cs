@@ -61,6 +61,8 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
                     OverflowToGeneralAfter = skill.IsGeneral ? null : TimeSpan.FromSeconds(settings.OverflowToGeneralAfterSeconds),
                     OverflowToParentPlatformAfter = platform.ParentId is null ? null : TimeSpan.FromSeconds(settings.OverflowToParentAfterSeconds),
                     PullSubPlatformAgentsAbove = platform.ParentId is null ? settings.PullSubPlatformAgentsAbove : null,
+                    AnnounceEvery = settings.AnnounceEverySeconds > 0 ? TimeSpan.FromSeconds(settings.AnnounceEverySeconds) : null,
+                    CallbackOfferAfter = settings.CallbackOfferAfterSeconds > 0 ? TimeSpan.FromSeconds(settings.CallbackOfferAfterSeconds) : null,
                 };
                 queues.Add(new QueueDefinition(QueueFor(platform.Id, skill.Code), new PlatformId(platform.Id), skill.Code, skill.IsGeneral, rules));
             }
@@ -100,6 +102,14 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
     }
 
     public bool HasQueue(QueueId queue) => current.Queues.Any(q => q.QueueId == queue);
+
+    /// <summary>The platform whose queue this is.</summary>
+    public RoutedPlatform? PlatformOfQueue(QueueId queue) =>
+        current.Queues.FirstOrDefault(q => q.QueueId == queue) is { } definition
+            ? current.Platforms.FirstOrDefault(p => p.Id == definition.PlatformId.Value)
+            : null;
+
+    public string? SkillOfQueue(QueueId queue) => current.Queues.FirstOrDefault(q => q.QueueId == queue)?.SkillCode;
 
     public QueueId GeneralQueueOf(int platformId) =>
         current.Queues.FirstOrDefault(q => q.PlatformId.Value == platformId && q.IsGeneral)?.QueueId

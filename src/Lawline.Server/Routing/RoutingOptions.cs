@@ -28,6 +28,31 @@ public sealed class RoutingOptions
 
     public int PullSubPlatformAgentsAbove { get; set; } = 5;
 
+    /// <summary>How often a waiting caller hears their position and expected wait (0: never).</summary>
+    [Range(0, 3600)]
+    public int AnnounceEverySeconds { get; set; } = 60;
+
+    /// <summary>From this wait on, the caller is offered "press 1 to be called back, keeping your place" (0: never).</summary>
+    [Range(0, 3600)]
+    public int CallbackOfferAfterSeconds { get; set; } = 90;
+
+    /// <summary>
+    /// The outbound trunk (a name from <c>Sip:Trunks</c>) for callbacks to citizens and for remote seats on mobiles;
+    /// the first configured trunk when empty.
+    /// </summary>
+    public string? OutboundTrunk { get; set; }
+
+    /// <summary>Ratings that open a mandatory callback task (回访) for the platform's supervisors.</summary>
+    public List<CallRating> CallbackRatings { get; set; } = [CallRating.BasicallySatisfied, CallRating.Dissatisfied];
+
+    /// <summary>A number that called within this many hours is a repeat caller and queues ahead (0: off).</summary>
+    [Range(0, 24 * 30)]
+    public int RepeatCallerWindowHours { get; set; } = 24;
+
+    /// <summary>The longest voicemail message (电话留言) before the line is closed.</summary>
+    [Range(10, 600)]
+    public int VoicemailMaxSeconds { get; set; } = 120;
+
     /// <summary>Record every answered call (stereo: caller left, agent right).</summary>
     public bool RecordCalls { get; set; } = true;
 

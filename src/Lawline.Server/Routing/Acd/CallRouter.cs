@@ -985,6 +985,15 @@ public sealed partial class CallRouter : IDisposable
         RemoveIfDrained(call.Queue);
     }
 
+    /// <summary>When a callback requested now would expire (the next closing time); null when callbacks never expire by time.</summary>
+    public DateTimeOffset? CallbackClosingTime()
+    {
+        lock (_gate)
+        {
+            return ClosingAfter(_clock.GetUtcNow());
+        }
+    }
+
     private DateTimeOffset? ClosingAfter(DateTimeOffset now)
     {
         if (_config.Callbacks.ClosingTime is not { } closing)

@@ -94,6 +94,9 @@ public enum CallPriority
 
     /// <summary>A callback a supervisor marked urgent.</summary>
     UrgentCallback,
+
+    /// <summary>Transferred by a lawyer to another skill: the caller has waited once already.</summary>
+    Transferred,
 }
 
 /// <summary>
@@ -107,12 +110,14 @@ public sealed record PriorityBoosts
     public int RepeatCaller { get; init; } = 1;
     public int SpecialLine { get; init; } = 2;
     public int UrgentCallback { get; init; } = 3;
+    public int Transferred { get; init; } = 2;
 
     public int RankOf(CallPriority priority) => priority switch
     {
         CallPriority.RepeatCaller => RepeatCaller,
         CallPriority.SpecialLine => SpecialLine,
         CallPriority.UrgentCallback => UrgentCallback,
+        CallPriority.Transferred => Transferred,
         _ => Normal,
     };
 }

@@ -15,7 +15,9 @@ public static class RoutingFeature
         builder.Services.AddHostedService<RoutingEventPump>();
         builder.Services.AddSingleton<RoutingDirectory>();
         builder.Services.AddSingleton<CallRecordStore>();
-        builder.Services.AddHostedService<CallFlow>();
+        builder.Services.AddSingleton<CallbackTaskStore>();
+        builder.Services.AddSingleton<CallFlow>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CallFlow>());
         return builder;
     }
 }

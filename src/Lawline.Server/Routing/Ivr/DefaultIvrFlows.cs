@@ -33,7 +33,36 @@ public static class DefaultIvrFlows
         public const string Callback = "callback-request";
         public const string Survey = "survey";
         public const string SurveyThanks = "survey-thanks";
+        public const string QueueNext = "queue-next";
+        public const string QueueMany = "queue-ahead-many";
+        public const string WaitUnknown = "queue-wait-unknown";
+        public const string CallbackOffer = "queue-callback-offer";
+        public const string CallbackAccepted = "queue-callback-accepted";
+        public const string CallbackGreeting = "callback-greeting";
+
+        /// <summary>"您前面还有 n 位来电者在等待" for n = 1…<see cref="QueueAheadMax"/>.</summary>
+        public static string QueueAhead(int callersAhead) => $"queue-ahead-{callersAhead}";
+
+        /// <summary>"预计等待约 n 分钟", for the minutes in <see cref="WaitMinutes"/>.</summary>
+        public static string Wait(int minutes) => $"queue-wait-{minutes}";
     }
+
+    /// <summary>Callers ahead that have their own prompt; more are "十位以上".</summary>
+    public const int QueueAheadMax = 9;
+
+    /// <summary>The expected waits announced, rounded up to the next of these.</summary>
+    public static readonly IReadOnlyList<int> WaitMinutes = [1, 2, 3, 5, 10, 15, 20, 30];
+
+    private static readonly string[] ChineseNumbers = ["零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+    private static string Chinese(int n) => n switch
+    {
+        <= 10 => ChineseNumbers[n],
+        15 => "十五",
+        20 => "二十",
+        30 => "三十",
+        _ => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Every prompt the default flows and the survey use, generated at first start.</summary>
     public static readonly IReadOnlyList<DefaultPrompt> AllPrompts =
@@ -51,7 +80,43 @@ public static class DefaultIvrFlows
         new(Prompts.Callback, "我们已记录您的来电号码，将在工作时间内给您回电，谢谢。"),
         new(Prompts.Survey, "请对本次服务评价：满意请按1，基本满意请按2，不满意请按3。"),
         new(Prompts.SurveyThanks, "感谢您的评价，再见。"),
+        new(Prompts.QueueNext, "坐席正忙，您是下一位，请稍候。"),
+        .. Enumerable.Range(1, QueueAheadMax).Select(n => new DefaultPrompt(Prompts.QueueAhead(n), $"坐席正忙，您前面还有{Chinese(n)}位来电者在等待。")),
+        new(Prompts.QueueMany, "坐席正忙，您前面还有十位以上来电者在等待。"),
+        .. WaitMinutes.Select(m => new DefaultPrompt(Prompts.Wait(m), $"预计等待约{Chinese(m)}分钟。")),
+        new(Prompts.WaitUnknown, "请耐心等待。"),
+        new(Prompts.CallbackOffer, "如不想继续等待，请按1键挂机，我们将保留您的排队位置，坐席空闲时给您回电。"),
+        new(Prompts.CallbackAccepted, "已为您预约回电，请挂机，坐席空闲时将给您回电，谢谢。"),
+        new(Prompts.CallbackGreeting, "您好，这里是公共法律服务热线，现在为您回电，正在为您接通律师。"),
     ];
+
+    /// <summary>The prompt for a caller <paramref name="position"/> in the queue (1 = next).</summary>
+    public static string PositionPrompt(int position) => position switch
+    {
+        <= 1 => Prompts.QueueNext,
+        _ when position - 1 <= QueueAheadMax => Prompts.QueueAhead(position - 1),
+        _ => Prompts.QueueMany,
+    };
+
+    /// <summary>The prompt for an expected wait, rounded up; "please wait" when nobody is staffed to estimate it.</summary>
+    public static string WaitPrompt(TimeSpan? expected)
+    {
+        if (expected is not { } wait)
+        {
+            return Prompts.WaitUnknown;
+        }
+
+        var minutes = (int)Math.Ceiling(wait.TotalMinutes);
+        foreach (var bucket in WaitMinutes)
+        {
+            if (minutes <= bucket)
+            {
+                return Prompts.Wait(bucket);
+            }
+        }
+
+        return Prompts.Wait(WaitMinutes[^1]);
+    }
 
     public static IvrFlow For(PlatformKind kind)
     {

@@ -1,0 +1,196 @@
+using Lawline.Server.Routing.Ivr;
+using Lawline.Sip.Calls;
+
+namespace Lawline.Server.Routing;
+
+// Callbacks (回拨): tasks for voicemails and callback requests, and the outbound calls the router asks for when an
+// agent is free — the agent's phone first, then the citizen through the outbound trunk.
+public sealed partial class CallFlow
+{
+    /// <summary>A voicemail or an out-of-hours callback request: a task, and a place in the general queue's callbacks.</summary>
+    private async Task ScheduleCallbackTaskAsync(InboundCall caller, CallbackKind kind, string? skillCode, CancellationToken cancellationToken)
+    {
+        var queue = skillCode is not null && directory.HasQueue(RoutingDirectory.QueueFor(caller.PlatformId, skillCode))
+            ? RoutingDirectory.QueueFor(caller.PlatformId, skillCode)
+            : directory.GeneralQueueOf(caller.PlatformId);
+        var callbackId = new CallId("cb-" + caller.Leg.Value);
+        var at = time.GetUtcNow();
+        await records.UpdateAsync(caller.RecordId, r => r.CallbackRequestedAt ??= at, cancellationToken);
+        var taskId = await callbackTasks.CreateAsync(caller.PlatformId, kind, caller.Number, caller.RecordId, skillCode, router.CallbackClosingTime(), cancellationToken);
+        taskOfCallback[callbackId] = taskId;
+        var request = router.ScheduleCallback(callbackId, queue, caller.Number);
+        if (request.Merged && taskOfCallback.TryGetValue(request.CallbackId, out var existing) && existing != taskId)
+        {
+            // The number already has a pending callback: this request joins it rather than ringing twice.
+            taskOfCallback.TryRemove(callbackId, out _);
+            await callbackTasks.UpdateAsync(taskId, t =>
+            {
+                t.Status = CallbackStatus.Cancelled;
+                t.Note = $"与回拨任务 {existing} 合并";
+            }, cancellationToken);
+            await callbackTasks.UpdateAsync(existing, t => t.Requests++, cancellationToken);
+        }
+    }
+
+    /// <summary>After a restart: the callbacks still owed today go back to the router.</summary>
+    private async Task RestoreCallbacksAsync(CancellationToken cancellationToken)
+    {
+        foreach (var task in await callbackTasks.OutstandingAsync(cancellationToken))
+        {
+            var queue = task.SkillCode is not null && directory.HasQueue(RoutingDirectory.QueueFor(task.PlatformId, task.SkillCode))
+                ? RoutingDirectory.QueueFor(task.PlatformId, task.SkillCode)
+                : directory.HasQueue(directory.GeneralQueueOf(task.PlatformId)) ? directory.GeneralQueueOf(task.PlatformId) : (QueueId?)null;
+            if (queue is null)
+            {
+                continue;
+            }
+
+            var callbackId = new CallId("task-" + task.Id);
+            taskOfCallback[callbackId] = task.Id;
+            router.ScheduleCallback(callbackId, queue.Value, task.CallerNumber, task.Urgent ? CallPriority.UrgentCallback : CallPriority.Normal);
+        }
+    }
+
+    /// <summary>
+    /// The router chose an agent for a callback: ring the agent, then call the citizen through the trunk and connect
+    /// them, recording the call. A citizen not reached is a failed attempt (the router retries later, keeping the place).
+    /// </summary>
+    private async Task PlaceCallbackAsync(OfferCall offer)
+    {
+        if (calls is not { } control || AgentTarget(offer.AgentId) is not { } agentTarget || OutboundTrunk() is not { } trunk
+            || directory.PlatformOfQueue(offer.QueueId) is not { } platform)
+        {
+            router.RingNoAnswer(offer.CallId, offer.AgentId);
+            return;
+        }
+
+        var taskId = taskOfCallback.GetValueOrDefault(offer.CallId);
+        CallLegId? agentLeg = null;
+        try
+        {
+            if (taskId != 0)
+            {
+                await callbackTasks.UpdateAsync(taskId, t => t.Status = CallbackStatus.Calling);
+            }
+
+            var ring = await control.OriginateAsync(new OriginateRequest(agentTarget)
+            {
+                CallerNumber = offer.CallerNumber,
+                CallerName = "回拨",
+                RingTimeout = TimeSpan.FromSeconds(options.Value.RingTimeoutSeconds),
+            });
+            if (ring is not { Answered: true, Leg: { } answered })
+            {
+                router.RingNoAnswer(offer.CallId, offer.AgentId);
+                if (taskId != 0)
+                {
+                    await callbackTasks.UpdateAsync(taskId, t => t.Status = CallbackStatus.Pending);
+                }
+
+                return;
+            }
+
+            agentLeg = answered;
+            var agentEnded = EndOf(answered);
+            var citizen = await control.OriginateAsync(new OriginateRequest(new OriginateTarget.Trunk(trunk, Dialable(offer.CallerNumber)))
+            {
+                CallerNumber = platform.Code,
+                RingTimeout = TimeSpan.FromSeconds(40),
+            });
+            if (citizen is not { Answered: true, Leg: { } citizenLeg } || agentEnded.IsCompleted)
+            {
+                if (citizen.Leg is { } orphan)
+                {
+                    await control.HangupAsync(orphan);
+                }
+
+                await control.HangupAsync(answered);
+                router.CallbackFailed(offer.CallId, offer.AgentId);
+                if (taskId != 0)
+                {
+                    var attemptAt = time.GetUtcNow();
+                    await callbackTasks.UpdateAsync(taskId, t => t.LastAttemptAt = attemptAt);
+                }
+
+                return;
+            }
+
+            router.Answered(offer.CallId, offer.AgentId);
+            var citizenEnded = EndOf(citizenLeg);
+            var recordId = await records.OpenAsync(platform.Id, CallChannel.Callback, citizenLeg.Value, "", offer.CallerNumber, platform.Code, CancellationToken.None);
+            var now = time.GetUtcNow();
+            await records.UpdateAsync(recordId, r =>
+            {
+                r.CallbackTaskId = taskId == 0 ? null : taskId;
+                r.SkillCode = directory.SkillOfQueue(offer.QueueId);
+                r.AgentId = offer.AgentId.Value;
+                r.AnsweredAt = now;
+                r.OfferedAt = offer.At;
+                r.OfferCount = 1;
+                r.AnsweredReason = offer.Reason;
+                r.AnsweredOnMobile = agentTarget is OriginateTarget.Trunk;
+            });
+            if (options.Value.RecordCalls)
+            {
+                var path = RecordingPath(recordId);
+                await control.StartRecordingAsync(citizenLeg, path);
+                await records.UpdateAsync(recordId, r => r.RecordingPath = path);
+            }
+
+            if (prompts.Resolve(platform.Code, DefaultIvrFlows.Prompts.CallbackGreeting) is { } greeting)
+            {
+                await control.PlayFileAsync(citizenLeg, greeting);
+            }
+
+            await control.BridgeAsync(citizenLeg, answered, hangUpTogether: true);
+            if (taskId != 0)
+            {
+                taskOfCallback.TryRemove(offer.CallId, out _);
+                await callbackTasks.UpdateAsync(taskId, t =>
+                {
+                    t.Status = CallbackStatus.Done;
+                    t.Attempts++;
+                    t.LastAttemptAt = now;
+                    t.CompletedAt = now;
+                    t.CompletedByCallRecordId = recordId;
+                    t.CompletedByAgentId = offer.AgentId.Value;
+                });
+            }
+
+            var end = await Task.WhenAny(citizenEnded, agentEnded);
+            var ended = await end;
+            var talkEnded = time.GetUtcNow();
+            recordOfCall[offer.CallId] = recordId;
+            router.CallEnded(offer.AgentId);
+            await records.UpdateAsync(recordId, r =>
+            {
+                r.TalkEndedAt = talkEnded;
+                r.EndedAt = talkEnded;
+                r.CallerHungUpFirst = end == citizenEnded;
+                r.EndCause = ended.Cause.ToString();
+            });
+            legEnds.TryRemove(citizenLeg, out _);
+        }
+        catch (Exception exception)
+        {
+            Log.CallFailed(logger, exception, offer.CallId.Value);
+            if (agentLeg is { } leg)
+            {
+                await control.HangupAsync(leg, HangupCause.Failed);
+            }
+
+            router.CallbackFailed(offer.CallId, offer.AgentId);
+        }
+        finally
+        {
+            if (agentLeg is { } leg)
+            {
+                legEnds.TryRemove(leg, out _);
+            }
+        }
+    }
+
+    /// <summary>What the trunk dials for a stored number: a Chinese E.164 number as the national number, else as stored.</summary>
+    private static string Dialable(string number) =>
+        number.StartsWith("+86", StringComparison.Ordinal) ? number[3..] : number.TrimStart('+');
+}
