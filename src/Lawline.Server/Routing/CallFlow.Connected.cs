@@ -141,6 +141,9 @@ public sealed partial class CallFlow
         }
 
         router.Answered(offer.CallId, offer.AgentId);
+        var connected = new ConnectedCall(caller, offer.AgentId, agentLeg);
+        connectedByLeg[agentLeg] = connected;
+        connectedByAgent[offer.AgentId] = connected;
         await records.UpdateAsync(caller.RecordId, r =>
         {
             r.AgentId ??= offer.AgentId.Value;
@@ -150,10 +153,6 @@ public sealed partial class CallFlow
         }, cancellationToken);
         await calls.ResumeAsync(leg);
         await calls.BridgeAsync(leg, agentLeg, hangUpTogether: false);
-
-        var connected = new ConnectedCall(caller, offer.AgentId, agentLeg);
-        connectedByLeg[agentLeg] = connected;
-        connectedByAgent[offer.AgentId] = connected;
         var agentReleased = false;
         void ReleaseAgent()
         {

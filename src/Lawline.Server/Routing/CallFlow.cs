@@ -200,7 +200,16 @@ public sealed partial class CallFlow(
                 return;
             }
 
-            if (directory.PlatformFor(offered.DialedNumber) is not { } platform)
+            var platform = directory.PlatformFor(offered.DialedNumber);
+            if (platform is null || (options.Value.DialedNumbers.TryGetValue(offered.DialedNumber, out var configured)
+                && !string.Equals(configured, platform.Code, StringComparison.OrdinalIgnoreCase)))
+            {
+                // Platforms created or renamed since the last refresh are known after one.
+                router.Configure(await directory.RefreshAsync(cancellationToken));
+                platform = directory.PlatformFor(offered.DialedNumber);
+            }
+
+            if (platform is null)
             {
                 // A number no platform serves is not a hotline call.
                 await calls.HangupAsync(leg, HangupCause.Rejected);
@@ -275,7 +284,8 @@ public sealed partial class CallFlow(
         }
         finally
         {
-            legEnds.TryRemove(leg, out _);
+            // The hang-up's CallEnded may still be on its way: forget the leg once it has arrived.
+            _ = EndOf(leg).ContinueWith(ended => legEnds.TryRemove(leg, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
