@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Lawline.RoutingSim;
 
-/// <summary>The command line: <c>[--seeds 5] [--seed 12348] [--markdown] [--clock exact|naive]</c>.</summary>
+/// <summary>The command line: <c>[--seeds 5] [--seed 12348] [--mode day|latency|all] [--markdown] [--clock exact|naive] [--operations 100000]</c>.</summary>
 internal sealed record SimulationArguments
 {
     public int Seeds { get; init; } = 5;
@@ -10,9 +10,16 @@ internal sealed record SimulationArguments
     /// <summary>The first seed; the others follow it (12348, 12349, ...).</summary>
     public int FirstSeed { get; init; } = 12348;
 
+    public bool Day { get; init; } = true;
+
+    public bool Latency { get; init; } = true;
+
     public bool Markdown { get; init; }
 
     public ClockStepping Clock { get; init; } = ClockStepping.Exact;
+
+    /// <summary>Timed operations per latency phase.</summary>
+    public int Operations { get; init; } = 100_000;
 
     public static SimulationArguments Parse(string[] args)
     {
@@ -25,8 +32,16 @@ internal sealed record SimulationArguments
             {
                 "--seeds" => parsed with { Seeds = Number() },
                 "--seed" => parsed with { FirstSeed = Number() },
+                "--mode" => Next() switch
+                {
+                    "day" => parsed with { Day = true, Latency = false },
+                    "latency" => parsed with { Day = false, Latency = true },
+                    "all" => parsed with { Day = true, Latency = true },
+                    var other => throw new ArgumentException($"unknown mode {other}"),
+                },
                 "--markdown" => parsed with { Markdown = true },
                 "--clock" => parsed with { Clock = Enum.Parse<ClockStepping>(Next(), ignoreCase: true) },
+                "--operations" => parsed with { Operations = Number() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
