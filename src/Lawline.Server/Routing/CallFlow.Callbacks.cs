@@ -66,12 +66,31 @@ public sealed partial class CallFlow
 
         var taskId = taskOfCallback.GetValueOrDefault(offer.CallId);
         CallLegId? agentLeg = null;
+        long? recordId = null;
+        var skillCode = directory.SkillOfQueue(offer.QueueId);
+        Task Publish(AgentCallStage stage) => recordId is { } id
+            ? agentCalls.PublishAsync(new AgentCallEvent(stage, offer.AgentId, id, platform.Id, offer.CallerNumber, skillCode, true, null, time.GetUtcNow()))
+            : Task.CompletedTask;
         try
         {
             if (taskId != 0)
             {
                 await callbackTasks.UpdateAsync(taskId, t => t.Status = CallbackStatus.Calling);
             }
+
+            // One record per attempt: the callback-attempt and connection KPIs count them.
+            recordId = await records.OpenAsync(platform.Id, CallChannel.Callback, offer.CallId.Value, "", offer.CallerNumber, platform.Code, CancellationToken.None);
+            await records.UpdateAsync(recordId.Value, r =>
+            {
+                r.CallbackTaskId = taskId == 0 ? null : taskId;
+                r.SkillCode = skillCode;
+                r.AgentId = offer.AgentId.Value;
+                r.OfferedAt = offer.At;
+                r.OfferCount = 1;
+                r.AnsweredReason = offer.Reason;
+                r.AnsweredOnMobile = agentTarget is OriginateTarget.Trunk;
+            });
+            await Publish(AgentCallStage.Ringing);
 
             var ring = await control.OriginateAsync(new OriginateRequest(agentTarget)
             {
@@ -81,6 +100,8 @@ public sealed partial class CallFlow
             });
             if (ring is not { Answered: true, Leg: { } answered })
             {
+                await FinishAttemptAsync(recordId.Value, "AgentNoAnswer");
+                await Publish(AgentCallStage.Ended);
                 router.RingNoAnswer(offer.CallId, offer.AgentId);
                 if (taskId != 0)
                 {
@@ -105,6 +126,8 @@ public sealed partial class CallFlow
                 }
 
                 await control.HangupAsync(answered);
+                await FinishAttemptAsync(recordId.Value, citizen.Cause.ToString());
+                await Publish(AgentCallStage.Ended);
                 router.CallbackFailed(offer.CallId, offer.AgentId);
                 if (taskId != 0)
                 {
@@ -117,25 +140,19 @@ public sealed partial class CallFlow
 
             router.Answered(offer.CallId, offer.AgentId);
             var citizenEnded = EndOf(citizenLeg);
-            var recordId = await records.OpenAsync(platform.Id, CallChannel.Callback, citizenLeg.Value, "", offer.CallerNumber, platform.Code, CancellationToken.None);
             var now = time.GetUtcNow();
-            await records.UpdateAsync(recordId, r =>
+            var path = options.Value.RecordCalls ? RecordingPath(recordId.Value) : null;
+            if (path is not null)
             {
-                r.CallbackTaskId = taskId == 0 ? null : taskId;
-                r.SkillCode = directory.SkillOfQueue(offer.QueueId);
-                r.AgentId = offer.AgentId.Value;
-                r.AnsweredAt = now;
-                r.OfferedAt = offer.At;
-                r.OfferCount = 1;
-                r.AnsweredReason = offer.Reason;
-                r.AnsweredOnMobile = agentTarget is OriginateTarget.Trunk;
-            });
-            if (options.Value.RecordCalls)
-            {
-                var path = RecordingPath(recordId);
                 await control.StartRecordingAsync(citizenLeg, path);
-                await records.UpdateAsync(recordId, r => r.RecordingPath = path);
             }
+
+            await records.UpdateAsync(recordId.Value, r =>
+            {
+                r.CallerLeg = citizenLeg.Value;
+                r.AnsweredAt = now;
+                r.RecordingPath = path;
+            });
 
             if (prompts.Resolve(platform.Code, DefaultIvrFlows.Prompts.CallbackGreeting) is { } greeting)
             {
@@ -143,6 +160,7 @@ public sealed partial class CallFlow
             }
 
             await control.BridgeAsync(citizenLeg, answered, hangUpTogether: true);
+            await Publish(AgentCallStage.Connected);
             if (taskId != 0)
             {
                 taskOfCallback.TryRemove(offer.CallId, out _);
@@ -152,7 +170,7 @@ public sealed partial class CallFlow
                     t.Attempts++;
                     t.LastAttemptAt = now;
                     t.CompletedAt = now;
-                    t.CompletedByCallRecordId = recordId;
+                    t.CompletedByCallRecordId = recordId.Value;
                     t.CompletedByAgentId = offer.AgentId.Value;
                 });
             }
@@ -160,9 +178,10 @@ public sealed partial class CallFlow
             var end = await Task.WhenAny(citizenEnded, agentEnded);
             var ended = await end;
             var talkEnded = time.GetUtcNow();
-            recordOfCall[offer.CallId] = recordId;
+            recordOfCall[offer.CallId] = recordId.Value;
             router.CallEnded(offer.AgentId);
-            await records.UpdateAsync(recordId, r =>
+            await Publish(AgentCallStage.Ended);
+            await records.UpdateAsync(recordId.Value, r =>
             {
                 r.TalkEndedAt = talkEnded;
                 r.EndedAt = talkEnded;
@@ -188,6 +207,16 @@ public sealed partial class CallFlow
                 legEnds.TryRemove(leg, out _);
             }
         }
+    }
+
+    private Task FinishAttemptAsync(long recordId, string cause)
+    {
+        var at = time.GetUtcNow();
+        return records.UpdateAsync(recordId, r =>
+        {
+            r.EndedAt = at;
+            r.EndCause = cause.Length <= 32 ? cause : cause[..32];
+        });
     }
 
     /// <summary>What the trunk dials for a stored number: a Chinese E.164 number as the national number, else as stored.</summary>

@@ -100,6 +100,10 @@ public sealed partial class CallFlow
             return null;
         }
 
+        var skillCode = directory.SkillOfQueue(offer.QueueId);
+        AgentCallEvent Stage(AgentCallStage stage, CallRating? rating = null) =>
+            new(stage, offer.AgentId, caller.RecordId, caller.PlatformId, caller.Number, skillCode, false, rating, time.GetUtcNow());
+        await agentCalls.PublishAsync(Stage(AgentCallStage.Ringing));
         using var callerGone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ = callerEnded.ContinueWith(_ => callerGone.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         OriginateResult ring;
@@ -118,6 +122,7 @@ public sealed partial class CallFlow
 
         if (callerEnded.IsCompleted)
         {
+            await agentCalls.PublishAsync(Stage(AgentCallStage.Ended));
             if (ring.Leg is { } orphan)
             {
                 await calls.HangupAsync(orphan);
@@ -135,6 +140,7 @@ public sealed partial class CallFlow
 
         if (!ring.Answered || ring.Leg is not { } agentLeg)
         {
+            await agentCalls.PublishAsync(Stage(AgentCallStage.Ended));
             // Ring-no-answer: the router makes the agent not-ready and offers the call on, keeping its place.
             router.RingNoAnswer(offer.CallId, offer.AgentId);
             return null;
@@ -153,6 +159,7 @@ public sealed partial class CallFlow
         }, cancellationToken);
         await calls.ResumeAsync(leg);
         await calls.BridgeAsync(leg, agentLeg, hangUpTogether: false);
+        await agentCalls.PublishAsync(Stage(AgentCallStage.Connected));
         var agentReleased = false;
         void ReleaseAgent()
         {
@@ -162,6 +169,7 @@ public sealed partial class CallFlow
                 connectedByAgent.TryRemove(new KeyValuePair<AgentId, ConnectedCall>(offer.AgentId, connected));
                 recordOfCall[offer.CallId] = caller.RecordId;
                 router.CallEnded(offer.AgentId);
+                _ = agentCalls.PublishAsync(Stage(AgentCallStage.Ended));
             }
         }
 
@@ -228,7 +236,11 @@ public sealed partial class CallFlow
                     r.TalkEndedAt = talkEnded;
                     r.CallerHungUpFirst = false;
                 }, cancellationToken);
-                await SurveyAsync(calls, caller, cancellationToken);
+                if (await SurveyAsync(calls, caller, cancellationToken) is { } rating)
+                {
+                    await agentCalls.PublishAsync(Stage(AgentCallStage.Rated, rating));
+                }
+
                 await calls.HangupAsync(leg);
                 return new OfferOutcome(null);
             }
@@ -248,17 +260,17 @@ public sealed partial class CallFlow
     }
 
     /// <summary>The lawyer hung up first: the caller stays for the survey (满意 1, 基本满意 2, 不满意 3).</summary>
-    private async Task SurveyAsync(ICallControl calls, InboundCall caller, CancellationToken cancellationToken)
+    private async Task<CallRating?> SurveyAsync(ICallControl calls, InboundCall caller, CancellationToken cancellationToken)
     {
         if (!options.Value.Survey)
         {
-            return;
+            return null;
         }
 
         var rating = await survey.RunAsync(calls, caller.Leg, caller.PlatformCode, cancellationToken);
         if (ToRating(rating.Rating) is not { } stored)
         {
-            return;
+            return null;
         }
 
         await records.RateAsync(caller.RecordId, stored, rating.At, cancellationToken);
@@ -267,6 +279,8 @@ public sealed partial class CallFlow
             // 回访: a mandatory callback by the platform's supervisors (never the rated lawyer), due in a day.
             await callbackTasks.CreateAsync(caller.PlatformId, CallbackKind.LowRating, caller.Number, caller.RecordId, skillCode: null, rating.At.AddDays(1), cancellationToken);
         }
+
+        return stored;
     }
 
     /// <summary>Carries out a desktop command; returns an outcome when the call has left this lawyer for good.</summary>

@@ -28,6 +28,7 @@ public sealed partial class CallFlow(
     PromptLibrary prompts,
     RegistrationNotifier registrations,
     RoutingNotifier routingEvents,
+    CallNotifier agentCalls,
     IServiceScopeFactory scopes,
     IOptions<RoutingOptions> options,
     IOptions<LawlineOptions> lawline,

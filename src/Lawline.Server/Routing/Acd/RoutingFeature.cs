@@ -12,6 +12,7 @@ public static class RoutingFeature
         builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallRouter>();
         builder.Services.AddSingleton<RoutingNotifier>();
+        builder.Services.AddSingleton<CallNotifier>();
         builder.Services.AddHostedService<RoutingEventPump>();
         builder.Services.AddSingleton<RoutingDirectory>();
         builder.Services.AddSingleton<CallRecordStore>();
