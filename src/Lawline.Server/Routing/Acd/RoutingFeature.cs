@@ -12,6 +12,9 @@ public static class RoutingFeature
         builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallRouter>();
         builder.Services.AddSingleton<RoutingNotifier>();
+        // Before the pump: hosted services start in this order (the recorder subscribes before the first event)
+        // and stop in reverse (the pump stops first, so the recorder's last flush has everything).
+        builder.Services.AddHostedService<AgentStateRecorder>();
         builder.Services.AddHostedService<RoutingEventPump>();
         builder.Services.AddSingleton<RoutingDirectory>();
         builder.Services.AddSingleton<CallRecordStore>();
