@@ -19,6 +19,7 @@ public static class RoutingFeature
         builder.Services.AddSingleton<RoutingDirectory>();
         builder.Services.AddSingleton<CallRecordStore>();
         builder.Services.AddHostedService<CallFlow>();
+        builder.Services.AddScoped<AgentDesk>();
         return builder;
     }
 }
