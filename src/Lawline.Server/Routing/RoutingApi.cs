@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Lawline.Server.Routing;
 
 /// <summary>
-/// The HTTP side of routing: the agent desktop's own state (<c>/api/routing/me</c>) and the supervisors' view of queues
-/// and agents.
+/// The HTTP side of routing: the agent desktop's own state (<c>/api/routing/me</c>), the supervisors' view of queues and
+/// agents, callbacks and voicemails, and call recordings.
 /// </summary>
 public static class RoutingApi
 {
@@ -38,6 +38,22 @@ public static class RoutingApi
             .RequireAuthorization(LawlineRoles.SuperviseCallsPolicy)
             .WithSummary("A supervisor sets an agent notReady (with a reason) or offline; audited. On a call it applies when wrap-up ends (202)");
 
+        var callbacks = app.MapGroup("/api/callbacks").WithTags("Callbacks").RequireAuthorization(LawlineRoles.SuperviseCallsPolicy);
+        callbacks.MapGet("/", async ([AsParameters] CallbackQuery query, CallbackService service, CancellationToken ct)
+                => TypedResults.Ok(await service.ListAsync(query, ct)))
+            .WithSummary("Callback tasks and voicemails of the supervisor's platforms, newest first; numbers masked unless the role calls people back");
+        callbacks.MapGet("/{id:int}", async (int id, CallbackService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(id, ct)));
+        callbacks.MapPost("/{id:int}/done", async (int id, CloseCallbackRequest request, CallbackService service, CancellationToken ct)
+                => TypedResults.Ok(await service.CompleteAsync(id, request, ct)))
+            .WithSummary("The caller was reached: status Done with the note; 409 when already done or cancelled");
+        callbacks.MapPost("/{id:int}/cancel", async (int id, CloseCallbackRequest request, CallbackService service, CancellationToken ct)
+                => TypedResults.Ok(await service.CancelAsync(id, request, ct)))
+            .WithSummary("The callback will not be made; the note (the reason) is required; 409 when already done or cancelled");
+
+        app.MapGroup("/api/calls").WithTags("Calls").RequireAuthorization(LawlineRoles.ListenToRecordingsPolicy)
+            .MapGet("/{id:long}/recording", async (long id, CallbackService service, CancellationToken ct)
+                => Results.File(await service.OpenRecordingAsync(id, ct), "audio/wav", enableRangeProcessing: true))
+            .WithSummary("The call's recording (WAV, byte ranges supported) for supervisors, QA inspectors and managers of its platform; every listening is audited");
         return app;
     }
 }

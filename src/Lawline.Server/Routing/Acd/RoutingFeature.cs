@@ -4,8 +4,9 @@ public static class RoutingFeature
 {
     /// <summary>
     /// Call routing: the ACD as one process-wide <see cref="CallRouter"/>, configured by the call flow from the
-    /// database (<see cref="RoutingDirectory"/>), the call records, and the <see cref="CallFlow"/> that joins the
-    /// telephony engine, the IVR and the router.
+    /// database (<see cref="RoutingDirectory"/>), the call records, the <see cref="CallFlow"/> that joins the
+    /// telephony engine, the IVR and the router, the agent state log, and what people do with routing: the agent
+    /// desk (<see cref="AgentDesk"/>) and callbacks, voicemails and recordings (<see cref="CallbackService"/>).
     /// </summary>
     public static IHostApplicationBuilder AddCallRouting(this IHostApplicationBuilder builder)
     {
@@ -20,6 +21,7 @@ public static class RoutingFeature
         builder.Services.AddSingleton<CallRecordStore>();
         builder.Services.AddHostedService<CallFlow>();
         builder.Services.AddScoped<AgentDesk>();
+        builder.Services.AddScoped<CallbackService>();
         return builder;
     }
 }
