@@ -54,6 +54,7 @@ app.MapTaxonomy();
 app.MapWorkOrders();
 app.MapTelephony();
 app.MapIvr();
+app.MapRouting();
 app.MapLawlineUi();
 
 await app.RunAsync();

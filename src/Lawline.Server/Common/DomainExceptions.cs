@@ -10,8 +10,11 @@ public class DomainException(string message, string? field = null) : Exception(m
 /// <summary>A record with the same natural key already exists. Maps to 409 Conflict.</summary>
 public sealed class ConflictException(string message, string? field = null) : DomainException(message, field);
 
-/// <summary>The record does not exist, or the caller's platform scope does not let them see it. Maps to 404.</summary>
-public sealed class NotFoundException(string entity, object key) : Exception($"{entity} '{key}' was not found.")
+/// <summary>
+/// The record does not exist, or the caller's platform scope does not let them see it. Maps to 404. A
+/// <paramref name="message"/> says more than "not found" when the person can act on it (link an account, add a phone).
+/// </summary>
+public sealed class NotFoundException(string entity, object key, string? message = null) : Exception(message ?? $"{entity} '{key}' was not found.")
 {
     public string Entity { get; } = entity;
 }

@@ -72,6 +72,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<SipAccount>(builder);
         FilterByPlatform<CallRecord>(builder);
         FilterByPlatform<IvrFlowVersion>(builder);
+        FilterByPlatform<AgentStateLog>(builder);
+        FilterByPlatform<CallbackTask>(builder);
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }

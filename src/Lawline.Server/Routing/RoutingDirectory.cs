@@ -13,17 +13,20 @@ public sealed record RoutedPlatform(int Id, string Code, PlatformKind Kind, int?
 
 /// <summary>
 /// What the call flow routes by, read from the database: platforms, one queue per platform and active skill (with
-/// the overflow rules), the agents who can take calls (admitted, with an enabled phone account) and their phones.
-/// Rebuilt at start and whenever the flow asks (agents' phones coming online, a minute passing).
+/// the overflow rules), the agents who can take calls and how to reach them. An agent can take calls when admitted
+/// and either has an enabled phone account (<see cref="PhoneOf"/>) or works a remote seat (远程坐席) with a mobile
+/// number, on which the flow reaches them through the trunk (<see cref="MobileOf"/>). Rebuilt at start and whenever
+/// the flow asks (agents' phones coming online, a minute passing, a desktop signing in).
 /// </summary>
 public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<RoutingOptions> options)
 {
-    private volatile Snapshot current = new([], [], FrozenDictionary<int, string>.Empty, RoutingConfiguration.Empty);
+    private volatile Snapshot current = new([], [], FrozenDictionary<int, string>.Empty, FrozenDictionary<int, string>.Empty, RoutingConfiguration.Empty);
 
     private sealed record Snapshot(
         IReadOnlyList<RoutedPlatform> Platforms,
         IReadOnlyList<QueueDefinition> Queues,
         FrozenDictionary<int, string> PhoneOfAgent,
+        FrozenDictionary<int, string> MobileOfAgent,
         RoutingConfiguration Configuration);
 
     public RoutingConfiguration Configuration => current.Configuration;
@@ -32,6 +35,9 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
 
     /// <summary>The SIP account user of the agent's phone, or null when the agent has none.</summary>
     public string? PhoneOf(AgentId agent) => current.PhoneOfAgent.GetValueOrDefault(agent.Value);
+
+    /// <summary>The E.164 mobile of a remote-seat agent, who takes calls on it through the trunk; null for everyone else.</summary>
+    public string? MobileOf(AgentId agent) => current.MobileOfAgent.GetValueOrDefault(agent.Value);
 
     public async Task<RoutingConfiguration> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -45,9 +51,12 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
             .Select(a => new { AgentId = a.AgentId!.Value, a.Username }).ToListAsync(cancellationToken);
         var phoneOfAgent = phones.GroupBy(p => p.AgentId).ToFrozenDictionary(g => g.Key, g => g.First().Username);
         var agentIds = phoneOfAgent.Keys.ToList();
-        var agents = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id) && a.Status == Agents.AgentStatus.Admitted)
-            .Select(a => new { a.Id, a.PlatformId, Skills = a.Skills.Select(s => new { s.Skill!.Code, s.Skill.IsGeneral, s.Level }) })
+        var agents = await db.Agents.AsNoTracking()
+            .Where(a => a.Status == Agents.AgentStatus.Admitted && (agentIds.Contains(a.Id) || (a.RemoteSeat && a.MobileE164 != null && a.MobileE164 != "")))
+            .Select(a => new { a.Id, a.PlatformId, a.RemoteSeat, a.MobileE164, Skills = a.Skills.Select(s => new { s.Skill!.Code, s.Skill.IsGeneral, s.Level }) })
             .ToListAsync(cancellationToken);
+        var mobileOfAgent = agents.Where(a => a.RemoteSeat && !string.IsNullOrEmpty(a.MobileE164))
+            .ToFrozenDictionary(a => a.Id, a => a.MobileE164!);
 
         var settings = options.Value;
         var queues = new List<QueueDefinition>();
@@ -80,7 +89,7 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
         {
             WrapUp = TimeSpan.FromSeconds(settings.WrapUpSeconds),
         };
-        current = new Snapshot(platforms, queues, phoneOfAgent, configuration);
+        current = new Snapshot(platforms, queues, phoneOfAgent, mobileOfAgent, configuration);
         return configuration;
     }
 

@@ -24,6 +24,16 @@ public static class LawlineRoles
     /// <summary>Only administrators change the platform tree and the skill catalogue.</summary>
     public const string AdministerPolicy = "Administer";
 
+    /// <summary>People who watch the queues and agents of their platforms, set agents not ready, and follow up callbacks.</summary>
+    public const string SuperviseCallsPolicy = "SuperviseCalls";
+
+    /// <summary>People who may listen to call recordings of their platforms: supervisors, QA inspectors and managers.</summary>
+    public const string ListenToRecordingsPolicy = "ListenToRecordings";
+
+    public static readonly IReadOnlyList<string> SuperviseCalls = [Administrator, PlatformManager, Supervisor];
+
+    public static readonly IReadOnlyList<string> ListenToRecordings = [Administrator, PlatformManager, Supervisor, QaInspector];
+
     public static string DisplayName(string role, bool chinese) => (role, chinese) switch
     {
         (Administrator, true) => "系统管理员",

@@ -82,7 +82,9 @@ public static class SecuritySetup
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(LawlineRoles.AdministerPolicy, p => p.RequireRole(LawlineRoles.Administrator))
-            .AddPolicy(LawlineRoles.ManagePeoplePolicy, p => p.RequireRole(LawlineRoles.Administrator, LawlineRoles.PlatformManager));
+            .AddPolicy(LawlineRoles.ManagePeoplePolicy, p => p.RequireRole(LawlineRoles.Administrator, LawlineRoles.PlatformManager))
+            .AddPolicy(LawlineRoles.SuperviseCallsPolicy, p => p.RequireRole(LawlineRoles.SuperviseCalls))
+            .AddPolicy(LawlineRoles.ListenToRecordingsPolicy, p => p.RequireRole(LawlineRoles.ListenToRecordings));
         services.AddCascadingAuthenticationState();
         return builder;
     }

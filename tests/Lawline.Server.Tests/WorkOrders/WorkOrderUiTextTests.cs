@@ -1,7 +1,7 @@
-using System.Globalization;
 using Lawline.Server.Callers;
 using Lawline.Server.Components.Shared;
 using Lawline.Server.Resources;
+using Lawline.Server.Tests.Infrastructure;
 using Lawline.Server.WorkOrders;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -64,14 +64,4 @@ public sealed class WorkOrderUiTextTests
             Assert.False(name.ResourceNotFound, $"{typeof(T).Name}.{v} has no text");
             Assert.DoesNotMatch("[\u4e00-\u9fff]", name.Value);
         });
-
-    /// <summary>Runs the test in a UI culture and restores the previous one.</summary>
-    private sealed class UiCulture : IDisposable
-    {
-        private readonly CultureInfo _previous = CultureInfo.CurrentUICulture;
-
-        public UiCulture(string name) => CultureInfo.CurrentUICulture = new CultureInfo(name);
-
-        public void Dispose() => CultureInfo.CurrentUICulture = _previous;
-    }
 }

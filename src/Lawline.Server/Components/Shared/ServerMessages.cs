@@ -90,6 +90,9 @@ public static partial class ServerMessages
         new(Exact("The file needs a name of at most 200 characters."), "Server.FileName"),
         new(Exact("Give the whole number or at least its last four digits."), "Server.PhoneFragment"),
         new(Pattern("^Unknown action '(.*)'\\.$"), "Server.UnknownAction"),
+        // Callbacks.
+        new(Exact(Routing.CallbackService.CancelReasonRequired), "Server.CallbackCancelReason"),
+        new(Pattern("^Callback (\\d+) is already (\\w+)\\.$"), "Server.CallbackClosed"),
         // Taxonomy files and retirement.
         new(Exact("The file has no categories."), "Server.TaxonomyEmpty"),
         new(Pattern("^Code '(.*)' must be 1–40 characters without spaces\\.$"), "Server.TaxonomyCode"),
@@ -182,6 +185,10 @@ public static partial class ServerMessages
         if (Enum.TryParse<WorkOrders.WorkOrderStatus>(value, out var orderStatus))
         {
             return text.Enum(orderStatus);
+        }
+        if (Enum.TryParse<Routing.CallbackStatus>(value, out var callbackStatus))
+        {
+            return text.Enum(callbackStatus);
         }
         if (Enum.TryParse<DayOfWeek>(value, out var day))
         {

@@ -54,6 +54,9 @@ public sealed partial class CallRouter : IDisposable
         _today = Today(clock.GetUtcNow());
     }
 
+    /// <summary>What the router routes by now: the last <see cref="Configure"/>d configuration (empty until then).</summary>
+    public RoutingConfiguration Configuration => Volatile.Read(ref _config);
+
     /// <summary>Decisions and state changes, in the order they happened. Unbounded: the call flow must keep reading.</summary>
     public ChannelReader<RoutingEvent> Events => _events.Reader;
 
@@ -208,7 +211,7 @@ public sealed partial class CallRouter : IDisposable
                 Bind(queue);
             }
 
-            _config = configuration;
+            Volatile.Write(ref _config, configuration);
             _queues = queues;
 
             // Boosts may have changed: re-sort every queue under the new ranks (a call's rank is part of its key).
@@ -403,7 +406,9 @@ public sealed partial class CallRouter : IDisposable
     {
         lock (_gate)
         {
-            return _agents.TryGetValue(agentId, out var a) ? new AgentStatus(a.Id, a.State, a.Reason, a.Since, a.IdleSince, a.Offered?.Id ?? a.Call) : null;
+            return _agents.TryGetValue(agentId, out var a)
+                ? new AgentStatus(a.Id, a.State, a.Reason, a.Since, a.IdleSince, a.Offered?.Id ?? a.Call, a.Pending, a.PendingReason)
+                : null;
         }
     }
 

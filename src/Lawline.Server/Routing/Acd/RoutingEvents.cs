@@ -128,5 +128,17 @@ public sealed record QueueSnapshot(
     int AnsweredToday,
     int AbandonedToday);
 
-/// <summary>An agent's routing state; <paramref name="IdleSince"/> orders ready agents (longest idle first).</summary>
-public sealed record AgentStatus(AgentId AgentId, AgentState State, NotReadyReason? Reason, DateTimeOffset Since, DateTimeOffset IdleSince, CallId? Call);
+/// <summary>
+/// An agent's routing state; <paramref name="IdleSince"/> orders ready agents (longest idle first). While the agent
+/// is busy (ringing, talking, wrap-up), <paramref name="Pending"/> is what they asked for meanwhile — not ready
+/// (<paramref name="PendingReason"/>) or offline — and takes effect when wrap-up ends; null means ready again.
+/// </summary>
+public sealed record AgentStatus(
+    AgentId AgentId,
+    AgentState State,
+    NotReadyReason? Reason,
+    DateTimeOffset Since,
+    DateTimeOffset IdleSince,
+    CallId? Call,
+    AgentState? Pending = null,
+    NotReadyReason? PendingReason = null);

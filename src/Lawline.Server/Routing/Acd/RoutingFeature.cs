@@ -4,8 +4,9 @@ public static class RoutingFeature
 {
     /// <summary>
     /// Call routing: the ACD as one process-wide <see cref="CallRouter"/>, configured by the call flow from the
-    /// database (<see cref="RoutingDirectory"/>), the call records, and the <see cref="CallFlow"/> that joins the
-    /// telephony engine, the IVR and the router.
+    /// database (<see cref="RoutingDirectory"/>), the call records, the <see cref="CallFlow"/> that joins the
+    /// telephony engine, the IVR and the router, the agent state log, and what people do with routing: the agent
+    /// desk (<see cref="AgentDesk"/>) and callbacks, voicemails and recordings (<see cref="CallbackService"/>).
     /// </summary>
     public static IHostApplicationBuilder AddCallRouting(this IHostApplicationBuilder builder)
     {
@@ -13,12 +14,17 @@ public static class RoutingFeature
         builder.Services.AddSingleton<CallRouter>();
         builder.Services.AddSingleton<RoutingNotifier>();
         builder.Services.AddSingleton<CallNotifier>();
+        // Before the pump: hosted services start in this order (the recorder subscribes before the first event)
+        // and stop in reverse (the pump stops first, so the recorder's last flush has everything).
+        builder.Services.AddHostedService<AgentStateRecorder>();
         builder.Services.AddHostedService<RoutingEventPump>();
         builder.Services.AddSingleton<RoutingDirectory>();
         builder.Services.AddSingleton<CallRecordStore>();
         builder.Services.AddSingleton<CallbackTaskStore>();
         builder.Services.AddSingleton<CallFlow>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CallFlow>());
+        builder.Services.AddScoped<AgentDesk>();
+        builder.Services.AddScoped<CallbackService>();
         return builder;
     }
 }

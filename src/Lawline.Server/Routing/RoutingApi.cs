@@ -1,0 +1,59 @@
+using Lawline.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Lawline.Server.Routing;
+
+/// <summary>
+/// The HTTP side of routing: the agent desktop's own state (<c>/api/routing/me</c>), the supervisors' view of queues and
+/// agents, callbacks and voicemails, and call recordings.
+/// </summary>
+public static class RoutingApi
+{
+    public static IEndpointRouteBuilder MapRouting(this IEndpointRouteBuilder app)
+    {
+        var routing = app.MapGroup("/api/routing").WithTags("Routing");
+        routing.MapGet("/me", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.MineAsync(ct)))
+            .WithSummary("The signed-in agent's routing state (state, reason, since, call) and the queues of their skills; 404 when the account has no routable agent");
+        routing.MapPut("/me/state", async Task<Results<Ok<AgentDeskDto>, Accepted<AgentDeskDto>>> (SetMyStateRequest request, AgentDesk desk, CancellationToken ct) =>
+            {
+                var result = await desk.SetMyStateAsync(request, ct);
+                return result.Deferred ? TypedResults.Accepted((string?)null, result.Value) : TypedResults.Ok(result.Value);
+            })
+            .WithSummary("ready, notReady (reason: break, training, meeting, other) or offline. On a call it applies when wrap-up ends: 202 with agent.afterCall");
+        routing.MapPost("/me/wrap-up-done", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.WrapUpDoneAsync(ct)))
+            .WithSummary("End wrap-up (话后整理) before its time runs out; 409 outside wrap-up");
+
+        routing.MapGet("/queues", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.QueuesAsync(ct)))
+            .RequireAuthorization(LawlineRoles.SuperviseCallsPolicy)
+            .WithSummary("Queues of the platforms the supervisor sees: waiting calls and callbacks, longest wait, agents ready and staffed, today's counts");
+        routing.MapGet("/agents", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.AgentsAsync(ct)))
+            .RequireAuthorization(LawlineRoles.SuperviseCallsPolicy)
+            .WithSummary("Every agent of the supervisor's platforms who can take calls, with skills, state, reason and time in state");
+        routing.MapPut("/agents/{id:int}/state", async Task<Results<Ok<RoutedAgentDto>, Accepted<RoutedAgentDto>>> (int id, SetAgentStateRequest request,
+                AgentDesk desk, CancellationToken ct) =>
+            {
+                var result = await desk.SetAgentStateAsync(id, request, ct);
+                return result.Deferred ? TypedResults.Accepted((string?)null, result.Value) : TypedResults.Ok(result.Value);
+            })
+            .RequireAuthorization(LawlineRoles.SuperviseCallsPolicy)
+            .WithSummary("A supervisor sets an agent notReady (with a reason) or offline; audited. On a call it applies when wrap-up ends (202)");
+
+        var callbacks = app.MapGroup("/api/callbacks").WithTags("Callbacks").RequireAuthorization(LawlineRoles.SuperviseCallsPolicy);
+        callbacks.MapGet("/", async ([AsParameters] CallbackQuery query, CallbackService service, CancellationToken ct)
+                => TypedResults.Ok(await service.ListAsync(query, ct)))
+            .WithSummary("Callback tasks and voicemails of the supervisor's platforms, newest first; numbers masked unless the role calls people back");
+        callbacks.MapGet("/{id:int}", async (int id, CallbackService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(id, ct)));
+        callbacks.MapPost("/{id:int}/done", async (int id, CloseCallbackRequest request, CallbackService service, CancellationToken ct)
+                => TypedResults.Ok(await service.CompleteAsync(id, request, ct)))
+            .WithSummary("The caller was reached: status Done with the note; 409 when already done or cancelled");
+        callbacks.MapPost("/{id:int}/cancel", async (int id, CloseCallbackRequest request, CallbackService service, CancellationToken ct)
+                => TypedResults.Ok(await service.CancelAsync(id, request, ct)))
+            .WithSummary("The callback will not be made; the note (the reason) is required; 409 when already done or cancelled");
+
+        app.MapGroup("/api/calls").WithTags("Calls").RequireAuthorization(LawlineRoles.ListenToRecordingsPolicy)
+            .MapGet("/{id:long}/recording", async (long id, CallbackService service, CancellationToken ct)
+                => Results.File(await service.OpenRecordingAsync(id, ct), "audio/wav", enableRangeProcessing: true))
+            .WithSummary("The call's recording (WAV, byte ranges supported) for supervisors, QA inspectors and managers of its platform; every listening is audited");
+        return app;
+    }
+}
