@@ -12,7 +12,7 @@ public sealed record AgentSkillDto(int SkillId, string SkillName, int Level);
 public sealed record AgentDto(int Id, int PlatformId, string PlatformName, AgentKind Kind, string Name, string? MobileMasked,
     string? LicenseNumber, int? LawFirmId, string? LawFirmName, IReadOnlyList<AgentSkillDto> Skills, string? Expertise,
     int? DefaultSeatId, string? DefaultSeatName, DateOnly AdmittedOn, AgentStatus Status, string? StatusReason,
-    DateOnly? StatusChangedOn, bool IsDemo);
+    DateOnly? StatusChangedOn, bool IsDemo, bool RemoteSeat = false);
 
 public sealed record AgentContactDto(int Id, string Name, string? Mobile);
 
@@ -30,7 +30,9 @@ public sealed record SaveAgentRequest(
     int? DefaultSeatId,
     DateOnly AdmittedOn,
     /// <summary>On an update, leave the stored mobile as it is (the editor never saw the full number).</summary>
-    bool KeepMobile = false);
+    bool KeepMobile = false,
+    /// <summary>远程坐席: calls go to the mobile through the outbound trunk instead of a registered phone.</summary>
+    bool RemoteSeat = false);
 
 public sealed record AgentStatusRequest([property: Required, MaxLength(500)] string Reason);
 
@@ -147,6 +149,10 @@ public sealed class AgentService(AppDbContext db, TimeProvider clock)
                 errors["mobile"] = [$"'{request.Mobile}' is not a valid phone number."];
             }
         }
+        if (request.RemoteSeat && mobile is null && !(request.KeepMobile && id is not null))
+        {
+            errors["remoteSeat"] = ["A remote seat takes calls on the lawyer's mobile: enter the mobile number."];
+        }
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
@@ -163,6 +169,7 @@ public sealed class AgentService(AppDbContext db, TimeProvider clock)
         {
             agent.MobileE164 = mobile;
         }
+        agent.RemoteSeat = request.RemoteSeat;
         agent.LicenseNumber = string.IsNullOrWhiteSpace(request.LicenseNumber) ? null : request.LicenseNumber.Trim();
         agent.LawFirmId = request.LawFirmId;
         agent.Expertise = request.Expertise?.Trim();
@@ -204,5 +211,5 @@ public sealed class AgentService(AppDbContext db, TimeProvider clock)
         a.LawFirm != null ? a.LawFirm.Name : null,
         a.Skills.OrderByDescending(s => s.Level).Select(s => new AgentSkillDto(s.SkillId, s.Skill!.Name, s.Level)).ToList(),
         a.Expertise, a.DefaultSeatId, a.DefaultSeat != null ? a.DefaultSeat.Name : null, a.AdmittedOn, a.Status,
-        a.StatusReason, a.StatusChangedOn, a.IsDemo));
+        a.StatusReason, a.StatusChangedOn, a.IsDemo, a.RemoteSeat));
 }

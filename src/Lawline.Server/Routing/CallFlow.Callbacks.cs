@@ -32,6 +32,18 @@ public sealed partial class CallFlow
         }
     }
 
+    /// <summary>A supervisor closed the task: the router no longer waits to place its callback.</summary>
+    public void WithdrawCallback(int taskId)
+    {
+        foreach (var (callbackId, task) in taskOfCallback)
+        {
+            if (task == taskId && taskOfCallback.TryRemove(callbackId, out _))
+            {
+                router.Remove(callbackId);
+            }
+        }
+    }
+
     /// <summary>After a restart: the callbacks still owed today go back to the router.</summary>
     private async Task RestoreCallbacksAsync(CancellationToken cancellationToken)
     {

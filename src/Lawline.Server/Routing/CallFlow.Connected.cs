@@ -416,7 +416,9 @@ public sealed partial class CallFlow
 
     /// <summary>Where an agent takes calls: their registered phone, else their mobile through the trunk (remote seat).</summary>
     private OriginateTarget? AgentTarget(AgentId agent) =>
-        directory.PhoneOf(agent) is { } phone ? new OriginateTarget.Registered(phone) : null;
+        directory.PhoneOf(agent) is { } phone ? new OriginateTarget.Registered(phone)
+        : directory.MobileOf(agent) is { } mobile && OutboundTrunk() is { } trunk ? new OriginateTarget.Trunk(trunk, Dialable(mobile))
+        : null;
 
     private Task SaveTransfersAsync(ConnectedCall connected, CancellationToken cancellationToken)
     {

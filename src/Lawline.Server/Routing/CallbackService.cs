@@ -59,6 +59,7 @@ public sealed record CloseCallbackRequest([property: MaxLength(1000)] string? No
 public sealed partial class CallbackService(
     AppDbContext db,
     CurrentUser me,
+    CallFlow flow,
     TimeProvider clock,
     IOptions<LawlineOptions> lawline,
     IOptions<RoutingOptions> routing,
@@ -212,6 +213,8 @@ public sealed partial class CallbackService(
             await transaction.CommitAsync(cancellationToken);
         }
 
+        // A callback the router still holds (waiting for a free lawyer) is withdrawn: nobody calls the citizen twice.
+        flow.WithdrawCallback(id);
         return await GetAsync(id, cancellationToken);
     }
 

@@ -25,6 +25,7 @@ public static partial class ServerMessages
         new(Exact("Another agent already has this licence number."), "Server.LicenceTaken"),
         new(Exact("One or more skills do not exist."), "Server.UnknownSkills"),
         new(Pattern("^'(.*)' is not a valid phone number\\.$"), "Server.InvalidPhone"),
+        new(Exact("A remote seat takes calls on the lawyer's mobile: enter the mobile number."), "Server.RemoteSeatNeedsMobile"),
         new(Exact("A skill level is 1, 2 or 3."), "Server.SkillLevel"),
         new(Exact("Each skill can be listed once."), "Server.SkillTwice"),
         new(Pattern("^Only an admitted agent can be suspended; this one is (\\w+)\\.$"), "Server.OnlyAdmittedSuspended"),
