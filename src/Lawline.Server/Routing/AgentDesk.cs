@@ -51,6 +51,9 @@ public sealed record RoutedAgentDto(
     AgentState? AfterCall,
     NotReadyReason? AfterCallReason);
 
+/// <summary>A call-control step from the desktop: action transfer|consult|completeConsultation|cancelConsultation, kind skill|agent|number.</summary>
+public sealed record MyCallControlRequest(string? Action, string? Kind = null, [property: MaxLength(40)] string? Target = null);
+
 /// <summary>The signed-in agent's desk: their state and the queues of their skills.</summary>
 public sealed record AgentDeskDto(RoutedAgentDto Agent, IReadOnlyList<QueueDto> Queues);
 
@@ -80,6 +83,7 @@ public sealed class AgentDesk(
     CallRouter router,
     RoutingDirectory directory,
     SipEngineHost telephony,
+    CallFlow flow,
     TimeProvider clock)
 {
     private static readonly JsonSerializerOptions AuditJson = new()
@@ -117,6 +121,54 @@ public sealed class AgentDesk(
         var definition = await RoutableAsync(agent, cancellationToken);
         return await DeskAsync(agent, definition, cancellationToken);
     }
+
+    /// <summary>The call the signed-in agent is connected to now (its call record), or null.</summary>
+    public async Task<long?> MyCallAsync(CancellationToken cancellationToken)
+    {
+        var agent = await MyAgentAsync(cancellationToken);
+        return flow.CurrentCallRecordOf(new AgentId(agent.Id));
+    }
+
+    /// <summary>Transfers the signed-in agent's caller, or consults first (attended), through the call-control API.</summary>
+    public async Task MyCallControlAsync(MyCallControlRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!Enum.TryParse<CallControlAction>(request.Action, ignoreCase: true, out var action) || !Enum.IsDefined(action))
+        {
+            errors["action"] = [CallActionRule];
+        }
+
+        var kind = TransferKind.Skill;
+        if (action is CallControlAction.Transfer or CallControlAction.Consult)
+        {
+            if (!Enum.TryParse(request.Kind, ignoreCase: true, out kind) || !Enum.IsDefined(kind) || (action == CallControlAction.Consult && kind == TransferKind.Skill))
+            {
+                errors["kind"] = [action == CallControlAction.Consult ? ConsultKindRule : TransferKindRule];
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Target))
+            {
+                errors["target"] = [TargetRule];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var agent = await MyAgentAsync(cancellationToken);
+        var result = await flow.ControlAsync(new AgentId(agent.Id), new CallControlRequest(action, kind, request.Target?.Trim()), cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new ConflictException(result.Error ?? "The call could not be transferred.", "target");
+        }
+    }
+
+    public const string CallActionRule = "Action must be one of: transfer, consult, completeConsultation, cancelConsultation.";
+    public const string TransferKindRule = "Kind must be one of: skill, agent, number.";
+    public const string ConsultKindRule = "A consultation is with an agent or a number.";
+    public const string TargetRule = "Name the target: a skill code, an agent id or a phone number.";
 
     public async Task<StateChangeResult<AgentDeskDto>> SetMyStateAsync(SetMyStateRequest request, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public enum TransferKind
 /// <summary>A transfer as the call record keeps it.</summary>
 public sealed record TransferEntry(DateTimeOffset At, int? FromAgentId, string Kind, string Target, bool Succeeded, int? SipStatus);
 
-/// <summary>The outcome of a transfer or consultation step requested at the desktop; <see cref="Error"/> says why not, in Chinese.</summary>
+/// <summary>The outcome of a transfer or consultation step requested at the desktop; <see cref="Error"/> says why not.</summary>
 public sealed record TransferResult(bool Succeeded, string? Error = null);
 
 internal abstract record CallCommand
@@ -300,7 +300,7 @@ public sealed partial class CallFlow
             case CallCommand.Transfer blind:
                 if (TransferTarget(blind.Kind, blind.Target) is not { } blindTarget)
                 {
-                    command.Done.TrySetResult(new TransferResult(false, "无法转接到该目标"));
+                    command.Done.TrySetResult(new TransferResult(false, "That target cannot be reached: an unknown agent, or no outbound trunk for numbers."));
                     return null;
                 }
 
@@ -317,7 +317,7 @@ public sealed partial class CallFlow
                 }
                 else
                 {
-                    command.Done.TrySetResult(new TransferResult(false, $"对方未接听（{result.SipStatus}）"));
+                    command.Done.TrySetResult(new TransferResult(false, $"The target did not answer ({result.SipStatus})."));
                 }
 
                 await SaveTransfersAsync(connected, cancellationToken);
@@ -326,7 +326,7 @@ public sealed partial class CallFlow
             case CallCommand.Consult consult:
                 if (connected.Consultation is not null || TransferTarget(consult.Kind, consult.Target) is not { } consultTarget)
                 {
-                    command.Done.TrySetResult(new TransferResult(false, connected.Consultation is null ? "无法转接到该目标" : "已在咨询中"));
+                    command.Done.TrySetResult(new TransferResult(false, connected.Consultation is null ? "That target cannot be reached: an unknown agent, or no outbound trunk for numbers." : "A consultation is already in progress."));
                     return null;
                 }
 
@@ -353,7 +353,7 @@ public sealed partial class CallFlow
 
                     await ReconnectAsync(calls, connected);
                     connected.Transfers.Add(new TransferEntry(time.GetUtcNow(), connected.Agent.Value, "attended-" + Describe(consult.Kind), consult.Target, false, consultation.SipStatus));
-                    command.Done.TrySetResult(new TransferResult(false, $"对方未接听（{consultation.SipStatus}）"));
+                    command.Done.TrySetResult(new TransferResult(false, $"The target did not answer ({consultation.SipStatus})."));
                 }
 
                 return null;
@@ -382,7 +382,7 @@ public sealed partial class CallFlow
                 return null;
 
             default:
-                command.Done.TrySetResult(new TransferResult(false, "当前没有进行中的咨询"));
+                command.Done.TrySetResult(new TransferResult(false, "There is no consultation in progress."));
                 return null;
         }
     }
@@ -441,7 +441,12 @@ public sealed partial class CallFlow
     {
         if (!connectedByAgent.TryGetValue(agent, out var connected))
         {
-            return new TransferResult(false, "当前没有通话");
+            return new TransferResult(false, "You are not on a call.");
+        }
+
+        if (request is { Kind: TransferKind.Skill, Target: { } skillCode })
+        {
+            request = request with { Target = skillCode.ToUpperInvariant() };
         }
 
         CallCommand command = request.Action switch
@@ -453,7 +458,7 @@ public sealed partial class CallFlow
         };
         if (request is { Action: CallControlAction.Transfer, Kind: TransferKind.Skill } && !directory.HasQueue(RoutingDirectory.QueueFor(connected.Caller.PlatformId, request.Target ?? "")))
         {
-            return new TransferResult(false, "该技能队列不存在");
+            return new TransferResult(false, "There is no queue for that skill on this platform.");
         }
 
         connected.Commands.Writer.TryWrite(command);

@@ -20,6 +20,14 @@ public static class RoutingApi
                 return result.Deferred ? TypedResults.Accepted((string?)null, result.Value) : TypedResults.Ok(result.Value);
             })
             .WithSummary("ready, notReady (reason: break, training, meeting, other) or offline. On a call it applies when wrap-up ends: 202 with agent.afterCall");
+        routing.MapGet("/me/call", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(new { callRecordId = await desk.MyCallAsync(ct) }))
+            .WithSummary("The call record of the call the signed-in agent is connected to now (null when none)");
+        routing.MapPost("/me/call", async (MyCallControlRequest request, AgentDesk desk, CancellationToken ct) =>
+            {
+                await desk.MyCallControlAsync(request, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Transfer the caller (kind skill: to that skill's queue; agent: to a colleague; number: outside, e.g. 12345) or consult first (consult, then completeConsultation or cancelConsultation); 409 when it cannot be done");
         routing.MapPost("/me/wrap-up-done", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.WrapUpDoneAsync(ct)))
             .WithSummary("End wrap-up (话后整理) before its time runs out; 409 outside wrap-up");
 

@@ -235,6 +235,86 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
         Assert.True(WavAnalysis.ToneShare(audio, 600, channel: 1) > 0.1, WavAnalysis.Describe(audio, 400, 600));
     }
 
+    [Fact]
+    public async Task A_remote_seat_takes_the_call_on_a_mobile_through_the_carrier()
+    {
+        using var admin = await factory.AdminAsync();
+        var platform = await CreatePlatformAsync(admin, platformCode, PlatformLevel.City, parentId: null, OfficeHours.AlwaysOpen);
+        var skills = await admin.GetOkAsync<List<SkillDto>>("/api/skills");
+        var firm = await admin.PostOkAsync<LawFirmDto>("/api/law-firms", new SaveLawFirmRequest(platform.Id, "黔中律师事务所", null, null, null, null));
+        var request = new SaveAgentRequest(platform.Id, AgentKind.DutyLawyer, "居家孙律师", null, "152012015" + Random.Shared.Next(10_000_000, 99_999_999), firm.Id,
+            [new AgentSkillRequest(skills.Single(s => s.Code == "LABOR").Id, 2)], null, null, new DateOnly(2026, 1, 5), RemoteSeat: true);
+        // A remote seat needs the mobile it is reached on.
+        var refused = await admin.PostAsync("/api/agents", request);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("remoteSeat", await refused.Content.ReadAsStringAsync());
+        var lawyer = await admin.PostOkAsync<AgentDto>("/api/agents", request with { Mobile = "13900139000" });
+        Assert.True(lawyer.RemoteSeat);
+
+        await using var mobile = await BaresipPhone.StartAsync(new BaresipOptions
+        {
+            User = "13900139000", Password = CarrierPassword, Registrar = carrier.Domain, AudioFile = await sounds.ToneAsync(400),
+        });
+        await mobile.WaitForRegistrationAsync();
+        await WaitForTrunkAsync();
+        // The lawyer sets themselves ready at the desktop (no phone registers for a remote seat).
+        var user = await admin.PostOkAsync<UserDto>("/api/users",
+            new CreateUserRequest("remote" + Random.Shared.Next(1000, 9999), "孙律师", TestData.UserPassword, platform.Id, [LawlineRoles.Agent], lawyer.Id));
+        using var desk = await factory.SignInAsync(user.UserName, TestData.UserPassword);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await desk.PutAsync("/api/routing/me/state", new { state = "ready" })).StatusCode);
+
+        await using var citizen = await DialAsync("citizen", $"sip:88812348@{EngineAddress}", "1");
+        await mobile.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await citizen.HangupAsync();
+
+        var record = await RecordAsync(platform.Id, r => r.TalkEndedAt is not null);
+        Assert.Equal(lawyer.Id, record.AgentId);
+        Assert.True(record.AnsweredOnMobile);
+        var heard = await WavAnalysis.ReadAsync(mobile.ReceivedAudioFiles().Single());
+        Assert.True(WavAnalysis.ToneShare(heard, 1000) > 0.3, WavAnalysis.Describe(heard, 1000, 400));
+    }
+
+    [Fact]
+    public async Task A_lawyer_sends_the_caller_to_another_skill_from_the_desktop_and_the_caller_keeps_priority()
+    {
+        using var admin = await factory.AdminAsync();
+        var platform = await CreatePlatformAsync(admin, platformCode, PlatformLevel.City, parentId: null, OfficeHours.AlwaysOpen);
+        var (labour, labourPhone) = await StartLawyerAsync(admin, platform.Id, "劳动席郑律师", "LABOR", 400);
+        await using var _ = labourPhone;
+        var user = await admin.PostOkAsync<UserDto>("/api/users",
+            new CreateUserRequest("desk" + Random.Shared.Next(1000, 9999), "郑律师", TestData.UserPassword, platform.Id, [LawlineRoles.Agent], labour.Id));
+        using var desk = await factory.SignInAsync(user.UserName, TestData.UserPassword);
+
+        await using var citizen = await DialAsync("citizen", $"sip:88812348@{EngineAddress}", "1");
+        await labourPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
+        await EventuallyAsync(async () => (await desk.GetOkAsync<MyCall>("/api/routing/me/call")).CallRecordId is { } id ? new MyCall(id) : null, () => "no current call on the desk");
+
+        // Bad requests are field errors; the family queue has nobody yet, so the caller waits there with priority.
+        var invalid = await desk.PostAsync("/api/routing/me/call", new { action = "transfer", kind = "skill" });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("target", await invalid.Content.ReadAsStringAsync());
+        var moved = await desk.PostAsync("/api/routing/me/call", new { action = "transfer", kind = "skill", target = "family" });
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, moved.StatusCode);
+        await labourPhone.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(10));
+
+        var (family, familyPhone) = await StartLawyerAsync(admin, platform.Id, "婚家席冯律师", "FAMILY", 600);
+        await using var __ = familyPhone;
+        await familyPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await citizen.HangupAsync();
+
+        var record = await RecordAsync(platform.Id, r => r.TalkEndedAt is not null && r.Priority == CallPriority.Transferred);
+        Assert.Equal(labour.Id, record.AgentId);
+        Assert.Equal("FAMILY", record.SkillCode);
+        Assert.Contains("\"kind\":\"skill\"", record.Transfers);
+        Assert.Contains("\"target\":\"FAMILY\"", record.Transfers);
+        Assert.Equal(2, record.OfferCount);
+        Assert.Null(record.AbandonedIn);
+    }
+
+    private sealed record MyCall(long? CallRecordId);
+
     private Task<PlatformDto> CreatePlatformAsync(ApiClient admin, string code, PlatformLevel level, int? parentId, OfficeHours hours) =>
         admin.PostOkAsync<PlatformDto>("/api/platforms", new CreatePlatformRequest(
             code, "规则测试平台" + code[^2..], PlatformKind.LegalService12348, level, parentId, "北京市", hours));
@@ -254,7 +334,8 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
             User = account.Username, Password = PhonePassword, Registrar = EngineAddress, AudioFile = await sounds.ToneAsync(toneHz),
         });
         await phone.WaitForRegistrationAsync();
-        await Eventually(() => Router.GetAgent(new AgentId(lawyer.Id))?.State == AgentState.Ready, $"{name} never became ready");
+        // Ready — or already offered a waiting call, which is what ready leads to.
+        await Eventually(() => Router.GetAgent(new AgentId(lawyer.Id))?.State is AgentState.Ready or AgentState.Ringing or AgentState.Talking, $"{name} never became ready");
         return (lawyer, phone);
     }
 
