@@ -212,6 +212,13 @@ public sealed partial class CallFlow
                     connected.PhoneTransferHandled();
                 }
 
+                if (first == partnerEnded && connected.Consultation is { } consulted && !callerEnded.IsCompleted && calls.GetLeg(consulted) is not null)
+                {
+                    // The lawyer hung up while consulting: as on a desk phone, that hands the caller over.
+                    await HandOverAsync(calls, connected, consulted, ReleaseAgent, cancellationToken);
+                    continue;
+                }
+
                 var talkEnded = time.GetUtcNow();
                 ReleaseAgent();
                 await SaveTransfersAsync(connected, cancellationToken);
@@ -359,19 +366,8 @@ public sealed partial class CallFlow
                 return null;
 
             case CallCommand.CompleteConsultation when connected.Consultation is { } target:
-                var lawyer = connected.Partner;
-                await calls.UnbridgeAsync(lawyer);
-                await calls.ResumeAsync(caller);
-                await calls.BridgeAsync(caller, target, hangUpTogether: false);
-                await calls.HangupAsync(lawyer);
-                releaseAgent();
-                Forget(connected, lawyer);
-                connected.Transfers.Add(new TransferEntry(time.GetUtcNow(), connected.Agent.Value, "attended-" + connected.ConsultationTarget?.Split(':')[0], connected.ConsultationTarget?.Split(':', 2)[1] ?? "", true, 200));
-                connected.Partner = target;
-                connected.Consultation = null;
-                connectedByLeg[target] = connected;
+                await HandOverAsync(calls, connected, target, releaseAgent, cancellationToken);
                 command.Done.TrySetResult(new TransferResult(true));
-                await SaveTransfersAsync(connected, cancellationToken);
                 return null;
 
             case CallCommand.CancelConsultation when connected.Consultation is { } target:
@@ -385,6 +381,24 @@ public sealed partial class CallFlow
                 command.Done.TrySetResult(new TransferResult(false, "There is no consultation in progress."));
                 return null;
         }
+    }
+
+    /// <summary>Attended transfer completes: the caller is connected to the consulted party and the lawyer leaves.</summary>
+    private async Task HandOverAsync(ICallControl calls, ConnectedCall connected, CallLegId consulted, Action releaseAgent, CancellationToken cancellationToken)
+    {
+        var lawyer = connected.Partner;
+        await calls.UnbridgeAsync(consulted);
+        await calls.ResumeAsync(connected.Caller.Leg);
+        await calls.BridgeAsync(connected.Caller.Leg, consulted, hangUpTogether: false);
+        await calls.HangupAsync(lawyer);
+        releaseAgent();
+        Forget(connected, lawyer);
+        var target = connected.ConsultationTarget?.Split(':', 2) ?? ["", ""];
+        connected.Transfers.Add(new TransferEntry(time.GetUtcNow(), connected.Agent.Value, "attended-" + target[0], target[1], true, 200));
+        connected.Partner = consulted;
+        connected.Consultation = null;
+        connectedByLeg[consulted] = connected;
+        await SaveTransfersAsync(connected, cancellationToken);
     }
 
     /// <summary>Back to talking with the caller after a consultation that did not go ahead.</summary>

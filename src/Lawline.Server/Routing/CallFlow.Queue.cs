@@ -48,7 +48,7 @@ public sealed partial class CallFlow
             await records.UpdateAsync(caller.RecordId, r =>
             {
                 r.SkillCode = skillCode;
-                r.QueuedAt = queuedAt;
+                r.QueuedAt ??= queuedAt; // the first queue: the caller's wait counts from there, transfers or not
                 r.Priority = priority;
             }, cancellationToken);
 

@@ -161,10 +161,11 @@ public sealed partial class CallFlow(
                 break;
             case AgentStateChanged { From: AgentState.WrapUp, Call: { } call } done when recordOfCall.TryRemove(call, out var recordId):
                 return records.UpdateAsync(recordId, r => r.WrapUpEndedAt = done.At);
-            case CallbackScheduled { MergedFrom: { } merged } scheduled when taskOfCallback.TryGetValue(scheduled.CallId, out var taskId):
-                // The same number asked again while its callback was pending: one task, one more request.
+            case CallbackScheduled { MergedFrom: { } merged }:
+                // The same number asked again while its callback was pending: the request that asked counts itself
+                // on the surviving task; its own id is gone from the router.
                 taskOfCallback.TryRemove(merged, out _);
-                return callbackTasks.UpdateAsync(taskId, t => t.Requests++);
+                break;
             case CallbackRetryScheduled retry when taskOfCallback.TryGetValue(retry.CallId, out var taskId):
                 return callbackTasks.UpdateAsync(taskId, t =>
                 {
@@ -260,9 +261,10 @@ public sealed partial class CallFlow(
                     // The message is the call's recording from now on; the supervisor's list links to it.
                     var startedAt = time.GetUtcNow();
                     await records.UpdateAsync(recordId, r => r.VoicemailAt = startedAt, cancellationToken);
-                    await ScheduleCallbackTaskAsync(caller, CallbackKind.Voicemail, skillCode: null, cancellationToken);
                     await Task.WhenAny(ended, Task.Delay(TimeSpan.FromSeconds(options.Value.VoicemailMaxSeconds), time, cancellationToken));
                     await calls.HangupAsync(leg);
+                    // Only now: a free lawyer must not call back a citizen who is still leaving the message.
+                    await ScheduleCallbackTaskAsync(caller, CallbackKind.Voicemail, skillCode: null, cancellationToken);
                     break;
                 case IvrOutcome.Callback:
                     await ScheduleCallbackTaskAsync(caller, CallbackKind.ClosedHours, skillCode: null, cancellationToken);

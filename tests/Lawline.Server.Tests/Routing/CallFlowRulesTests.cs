@@ -313,6 +313,46 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
         Assert.Null(record.AbandonedIn);
     }
 
+    [Fact]
+    public async Task A_lawyer_consults_an_expert_while_the_caller_waits_then_hands_the_caller_over()
+    {
+        using var admin = await factory.AdminAsync();
+        var platform = await CreatePlatformAsync(admin, platformCode, PlatformLevel.City, parentId: null, OfficeHours.AlwaysOpen);
+        var (first, firstPhone) = await StartLawyerAsync(admin, platform.Id, "首接何律师", "LABOR", 400);
+        await using var _ = firstPhone;
+        var (expert, expertPhone) = await StartLawyerAsync(admin, platform.Id, "专家吕律师", "FAMILY", 600);
+        await using var __ = expertPhone;
+        var flow = factory.Services.GetRequiredService<CallFlow>();
+
+        await using var citizen = await DialAsync("citizen", $"sip:88812348@{EngineAddress}", "1");
+        await firstPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
+        await Eventually(() => flow.CurrentCallRecordOf(new AgentId(first.Id)) is not null, "the desktop never saw the call connected");
+        var expertId = expert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Consult: the expert answers the lawyer; the caller is on hold meanwhile.
+        var consulted = await flow.ControlAsync(new AgentId(first.Id), new CallControlRequest(CallControlAction.Consult, TransferKind.Agent, expertId), CancellationToken.None);
+        Assert.True(consulted.Succeeded, consulted.Error);
+        await expertPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(10));
+        var again = await flow.ControlAsync(new AgentId(first.Id), new CallControlRequest(CallControlAction.Consult, TransferKind.Agent, expertId), CancellationToken.None);
+        Assert.False(again.Succeeded);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var handedOver = await flow.ControlAsync(new AgentId(first.Id), new CallControlRequest(CallControlAction.CompleteConsultation), CancellationToken.None);
+        Assert.True(handedOver.Succeeded, handedOver.Error);
+        await firstPhone.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await citizen.HangupAsync();
+
+        var record = await RecordAsync(platform.Id, r => r.TalkEndedAt is not null);
+        Assert.Equal(first.Id, record.AgentId);
+        Assert.Contains("\"kind\":\"attended-agent\"", record.Transfers);
+        Assert.Contains("\"succeeded\":true", record.Transfers);
+        Assert.True(record.CallerHungUpFirst);
+        // The expert's voice reached the caller after the hand-over.
+        var audio = await WavAnalysis.ReadAsync(record.RecordingPath!);
+        Assert.True(WavAnalysis.ToneShare(audio, 600, channel: 1) > 0.1, WavAnalysis.Describe(audio, 400, 600));
+    }
+
     private sealed record MyCall(long? CallRecordId);
 
     private Task<PlatformDto> CreatePlatformAsync(ApiClient admin, string code, PlatformLevel level, int? parentId, OfficeHours hours) =>
