@@ -45,9 +45,9 @@ public static class MuLawWavWriter
     /// </summary>
     public static byte[] TonePattern(int index)
     {
+        // 1–4 beeps, and a pitch step every four prompts: distinct for any number of prompts (480 Hz upwards).
         var beeps = index % 4 + 1;
-        double[] pitches = [480, 620, 760, 900];
-        var frequency = pitches[index / 4 % pitches.Length];
+        var frequency = 480 + 70 * (index / 4);
         var beep = TimeSpan.FromMilliseconds(180);
         var gap = TimeSpan.FromMilliseconds(120);
         var samples = new List<short>();
