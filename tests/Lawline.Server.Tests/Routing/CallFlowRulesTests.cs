@@ -206,13 +206,13 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
         await using var citizen = await DialAsync("citizen", $"sip:88812348@{EngineAddress}", "1");
         await firstPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
         var flow = factory.Services.GetRequiredService<CallFlow>();
-        await Eventually(() => flow.CurrentCallRecordOf(new AgentId(first.Id)) is not null, "the desktop never saw the call connected");
+        await Wait.UntilAsync(() => flow.CurrentCallRecordOf(new AgentId(first.Id)) is not null, "the desktop never saw the call connected");
         var result = await flow.ControlAsync(new AgentId(first.Id), new CallControlRequest(CallControlAction.Transfer, TransferKind.Agent, expert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
         Assert.True(result.Succeeded, result.Error);
         await expertPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(10));
         await firstPhone.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(10));
         // The first lawyer is in wrap-up and then free for the next call.
-        await Eventually(() => Router.GetAgent(new AgentId(first.Id))?.State is AgentState.WrapUp or AgentState.Ready, "the first lawyer was not released");
+        await Wait.UntilAsync(() => Router.GetAgent(new AgentId(first.Id))?.State is AgentState.WrapUp or AgentState.Ready, "the first lawyer was not released");
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         await expertPhone.HangupAsync();
@@ -288,7 +288,7 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
 
         await using var citizen = await DialAsync("citizen", $"sip:88812348@{EngineAddress}", "1");
         await labourPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
-        await EventuallyAsync(async () => (await desk.GetOkAsync<MyCall>("/api/routing/me/call")).CallRecordId is { } id ? new MyCall(id) : null, () => "no current call on the desk");
+        await Wait.ForAsync(async () => (await desk.GetOkAsync<MyCall>("/api/routing/me/call")).CallRecordId is { } id ? new MyCall(id) : null, () => "no current call on the desk");
 
         // Bad requests are field errors; the family queue has nobody yet, so the caller waits there with priority.
         var invalid = await desk.PostAsync("/api/routing/me/call", new { action = "transfer", kind = "skill" });
@@ -326,7 +326,7 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
 
         await using var citizen = await DialAsync("citizen", $"sip:88812348@{EngineAddress}", "1");
         await firstPhone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(30));
-        await Eventually(() => flow.CurrentCallRecordOf(new AgentId(first.Id)) is not null, "the desktop never saw the call connected");
+        await Wait.UntilAsync(() => flow.CurrentCallRecordOf(new AgentId(first.Id)) is not null, "the desktop never saw the call connected");
         var expertId = expert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Consult: the expert answers the lawyer; the caller is on hold meanwhile.
@@ -375,7 +375,7 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
         });
         await phone.WaitForRegistrationAsync();
         // Ready — or already offered a waiting call, which is what ready leads to.
-        await Eventually(() => Router.GetAgent(new AgentId(lawyer.Id))?.State is AgentState.Ready or AgentState.Ringing or AgentState.Talking, $"{name} never became ready");
+        await Wait.UntilAsync(() => Router.GetAgent(new AgentId(lawyer.Id))?.State is AgentState.Ready or AgentState.Ringing or AgentState.Talking, $"{name} never became ready");
         return (lawyer, phone);
     }
 
@@ -395,9 +395,9 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
     }
 
     private async Task WaitForTrunkAsync() =>
-        await Eventually(() => factory.Services.GetRequiredService<SipEngine>().TrunkRegistrations.ContainsKey("carrier"), "the engine never registered with the carrier");
+        await Wait.UntilAsync(() => factory.Services.GetRequiredService<SipEngine>().TrunkRegistrations.ContainsKey("carrier"), "the engine never registered with the carrier");
 
-    private Task<CallRecord> RecordAsync(int platformId, Func<CallRecord, bool> done, bool ended = true) => EventuallyAsync(async () =>
+    private Task<CallRecord> RecordAsync(int platformId, Func<CallRecord, bool> done, bool ended = true) => Wait.ForAsync(async () =>
     {
         await using var scope = factory.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
@@ -406,7 +406,7 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
         return records.FirstOrDefault(r => (!ended || r.EndedAt is not null) && done(r));
     }, () => $"call records: {Describe(platformId)}");
 
-    private Task<CallbackTask> TaskAsync(int platformId, Func<CallbackTask, bool> match) => EventuallyAsync(async () =>
+    private Task<CallbackTask> TaskAsync(int platformId, Func<CallbackTask, bool> match) => Wait.ForAsync(async () =>
     {
         await using var scope = factory.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
@@ -432,31 +432,5 @@ public sealed class CallFlowRulesTests : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         return string.Join("; ", db.CallbackTasks.AsNoTracking().Where(t => t.PlatformId == platformId).AsEnumerable()
             .Select(t => $"#{t.Id} {t.Kind} {t.Status} {t.CallerNumber} attempts={t.Attempts}")) + " | " + Describe(platformId);
-    }
-
-    private static async Task Eventually(Func<bool> condition, string because)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), because);
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> find, Func<string> describe)
-        where T : class
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await find() is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("Never found. " + describe());
     }
 }

@@ -64,7 +64,7 @@ public sealed class CallFlowTests : IAsyncLifetime
         });
         await lawyerPhone.WaitForRegistrationAsync();
         // The phone coming online makes the lawyer ready for calls.
-        await Eventually(() => router.GetAgent(new AgentId(lawyer.Id))?.State == AgentState.Ready, "the lawyer never became ready");
+        await Wait.UntilAsync(() => router.GetAgent(new AgentId(lawyer.Id))?.State == AgentState.Ready, "the lawyer never became ready");
 
         await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = "citizen", AudioFile = await sounds.ToneAsync(1000) });
         await citizen.DialAsync($"sip:{HotlineNumber}@{engineAddress}");
@@ -85,14 +85,14 @@ public sealed class CallFlowTests : IAsyncLifetime
         await citizen.SendDtmfAsync("1"); // 满意
         await citizen.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(30));
 
-        var record = await EventuallyAsync(async () =>
+        var record = await Wait.ForAsync(async () =>
         {
             await using var scope = factory.Services.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var found = await db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.PlatformId == platform.Id && r.EndedAt != null);
             return found is { Rating: not null, TalkEndedAt: not null } ? found : null;
-        });
+        }, () => "the call record was never completed with a rating");
 
         Assert.Equal("citizen", record.CallerNumber);
         Assert.Equal(HotlineNumber, record.DialedNumber);
@@ -109,13 +109,13 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         // The recording holds the citizen on the left and the lawyer on the right.
         Assert.NotNull(record.RecordingPath);
-        await Eventually(() => File.Exists(record.RecordingPath), "no recording file");
+        await Wait.UntilAsync(() => File.Exists(record.RecordingPath), "no recording file");
         var audio = await WavAnalysis.ReadAsync(record.RecordingPath!);
         Assert.True(WavAnalysis.ToneShare(audio, 1000, channel: 0) > 0.3, WavAnalysis.Describe(audio, 1000, 400));
         Assert.True(WavAnalysis.ToneShare(audio, 400, channel: 1) > 0.5, WavAnalysis.Describe(audio, 1000, 400));
 
         // After the wrap-up time the lawyer is ready again, and the record knows when wrap-up ended.
-        await Eventually(() => router.GetAgent(new AgentId(lawyer.Id))?.State == AgentState.Ready, "the lawyer did not leave wrap-up");
+        await Wait.UntilAsync(() => router.GetAgent(new AgentId(lawyer.Id))?.State == AgentState.Ready, "the lawyer did not leave wrap-up");
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class CallFlowTests : IAsyncLifetime
         });
         await seniorPhone.WaitForRegistrationAsync();
         await juniorPhone.WaitForRegistrationAsync();
-        await Eventually(() => router.GetAgent(new AgentId(senior.Id))?.State == AgentState.Ready && router.GetAgent(new AgentId(junior.Id))?.State == AgentState.Ready,
+        await Wait.UntilAsync(() => router.GetAgent(new AgentId(senior.Id))?.State == AgentState.Ready && router.GetAgent(new AgentId(junior.Id))?.State == AgentState.Ready,
             "the lawyers never became ready");
 
         await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = "citizen", AudioFile = await sounds.ToneAsync(1000) });
@@ -202,14 +202,14 @@ public sealed class CallFlowTests : IAsyncLifetime
     }
 
     /// <summary>The platform's one call record once it has ended and <paramref name="done"/> holds (steps land one by one).</summary>
-    private Task<CallRecord> CompletedRecordAsync(int platformId, Func<CallRecord, bool> done) => EventuallyAsync(async () =>
+    private Task<CallRecord> CompletedRecordAsync(int platformId, Func<CallRecord, bool> done) => Wait.ForAsync(async () =>
     {
         await using var scope = factory.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var record = await db.CallRecords.AsNoTracking().SingleOrDefaultAsync(r => r.PlatformId == platformId && r.EndedAt != null);
         return record is not null && done(record) ? record : null;
-    });
+    }, () => "the call record was never completed");
 
     /// <summary>What the flow knew when the lawyer's phone did not ring: the call records and the router's view.</summary>
     private async Task<string> DescribeAsync(int platformId, CallRouter router, int lawyerId)
@@ -220,31 +220,5 @@ public sealed class CallFlowTests : IAsyncLifetime
         var records = await db.CallRecords.AsNoTracking().Where(r => r.PlatformId == platformId).ToListAsync();
         return $"records: {string.Join("; ", records.Select(r => $"skill={r.SkillCode} queued={r.QueuedAt} offered={r.OfferedAt} ivr={r.IvrPath} ended={r.EndCause}"))}\n"
             + $"lawyer: {router.GetAgent(new AgentId(lawyerId))}\nqueues: {string.Join("; ", router.Snapshots().Where(q => q.Waiting > 0))}";
-    }
-
-    private static async Task Eventually(Func<bool> condition, string because)
-    {
-        for (var i = 0; i < 150 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(condition(), because);
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> find)
-        where T : class
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            if (await find() is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The call record was never completed.");
     }
 }
