@@ -58,6 +58,15 @@ public static class RoutingApi
                 => TypedResults.Ok(await service.CancelAsync(id, request, ct)))
             .WithSummary("The callback will not be made; the note (the reason) is required; 409 when already done or cancelled");
 
+        var calls = app.MapGroup("/api/calls").WithTags("Calls").RequireAuthorization();
+        calls.MapGet("/{id:long}", async (long id, DeskCallService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(id, ct)))
+            .WithSummary("A call as the desktop shows it: number (masked unless the role calls back; full reads audited), region, skill, IVR keys, wait, rating, work order");
+        calls.MapPut("/{id:long}/work-order", async (long id, LinkWorkOrderRequest request, DeskCallService service, CancellationToken ct) =>
+            {
+                await service.LinkWorkOrderAsync(id, request.WorkOrderId, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Binds the work order registered for the call; a rating already given is copied to the order (and later ratings follow)");
         app.MapGroup("/api/calls").WithTags("Calls").RequireAuthorization(LawlineRoles.ListenToRecordingsPolicy)
             .MapGet("/{id:long}/recording", async (long id, CallbackService service, CancellationToken ct)
                 => Results.File(await service.OpenRecordingAsync(id, ct), "audio/wav", enableRangeProcessing: true))

@@ -25,6 +25,7 @@ public static class RoutingFeature
         builder.Services.AddHostedService(services => services.GetRequiredService<CallFlow>());
         builder.Services.AddScoped<AgentDesk>();
         builder.Services.AddScoped<CallbackService>();
+        builder.Services.AddScoped<DeskCallService>();
         return builder;
     }
 }
