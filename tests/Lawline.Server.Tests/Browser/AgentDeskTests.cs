@@ -2,7 +2,11 @@ using System.Text.RegularExpressions;
 using Lawline.Server.Data;
 using Lawline.Server.Routing;
 using Lawline.Server.Security;
+using Lawline.Server.Telephony;
+using Lawline.Server.Tests.Infrastructure;
 using Lawline.Server.Tests.Routing;
+using Lawline.Sip;
+using Lawline.Sip.Tests.Peers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -90,5 +94,89 @@ public sealed class AgentDeskTests
         var bound = await RoutingTestData.WithDatabaseAsync(app.Services, db => db.CallRecords.AsNoTracking().SingleAsync(r => r.Id == record.Id));
         Assert.Equal(orderId, bound.WorkOrderId);
         Assert.Empty(browserErrors);
+    }
+
+    [Fact]
+    [Trait("Category", "Peers")]
+    public async Task A_real_call_reaches_the_desktop_the_lawyer_registers_it_hangs_up_and_the_callers_rating_shows()
+    {
+        await using var app = await BrowserApp.StartAsync(telephony: true);
+        using var sounds = new SoundFiles();
+        await DemoLawyer.UseKnownPasswordAsync(app);
+        var (agentId, platformId, skill) = await RoutingTestData.WithDatabaseAsync(app.Services, async db =>
+        {
+            var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == DemoLawyer.UserName);
+            var agent = await db.Agents.AsNoTracking().Include(a => a.Skills).ThenInclude(s => s.Skill).SingleAsync(a => a.Id == user.AgentId);
+            return (agent.Id, agent.PlatformId, agent.Skills.OrderByDescending(s => s.Level).First().Skill!.Code);
+        });
+        var key = skill switch { "LABOR" => "1", "FAMILY" => "2", "CONTRACT" => "3", _ => "0" };
+
+        // The lawyer's softphone: an account for them, registered with the platform.
+        const string password = "desk-phone-7788";
+        using var admin = await AdminAsync(app);
+        var account = await admin.PostOkAsync<SipAccountDto>("/api/telephony/accounts", new CreateSipAccountRequest(platformId, "desk" + Random.Shared.Next(100, 999), "演示律师席", agentId, password));
+        var engineAddress = $"127.0.0.1:{app.Services.GetRequiredService<SipEngine>().LocalEndPoint.Port}";
+        await using var softphone = await BaresipPhone.StartAsync(new BaresipOptions
+        {
+            User = account.Username, Password = password, Registrar = engineAddress, AudioFile = await sounds.ToneAsync(400),
+        });
+        await softphone.WaitForRegistrationAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserApp.LaunchChromiumAsync(playwright);
+        var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var screenshots = BrowserApp.ScreenshotDirectory();
+        await DemoLawyer.SignInAsync(page);
+        await page.GotoAsync("/desk");
+        var state = page.GetByTestId("desk-state-label");
+        // The phone coming online made the lawyer ready.
+        await Expect(state).ToHaveTextAsync("就绪", new() { Timeout = 20_000 });
+
+        // A citizen from a Wuhan mobile calls the hotline and picks the lawyer's skill.
+        await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = "13907141234", AudioFile = await sounds.ToneAsync(1000) });
+        await citizen.DialAsync($"sip:12348@{engineAddress}");
+        await citizen.WaitForEventAsync("CALL_ESTABLISHED");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await citizen.SendDtmfAsync(key);
+
+        await softphone.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(40));
+        await Expect(page.GetByTestId("desk-call-stage")).ToHaveTextAsync("通话中", new() { Timeout = 20_000 });
+        await Expect(page.GetByTestId("desk-call-number")).ToContainTextAsync("13907141234");
+        await Expect(page.GetByTestId("desk-call-region")).ToContainTextAsync("湖北");
+        await Expect(state).ToHaveTextAsync("通话中");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desk-02-real-call.png"), FullPage = true });
+
+        // The lawyer registers the consultation during the call.
+        await page.GetByTestId("desk-register").ClickAsync();
+        await Expect(page.GetByTestId("wo-bound-call")).ToBeVisibleAsync(Patient);
+        await page.GetByTestId("wo-question").FillAsync("公司拖欠工资两个月，可以怎么维权？");
+        await page.GetByTestId("wo-save").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/work-orders/\\d+$"), new() { Timeout = 20_000 });
+        var orderId = int.Parse(new Regex("/work-orders/(\\d+)$").Match(page.Url).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The lawyer hangs up; the citizen stays for the survey and is satisfied.
+        await softphone.HangupAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await citizen.SendDtmfAsync("1");
+        await citizen.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(30));
+
+        await page.GotoAsync("/desk");
+        await Expect(page.GetByTestId("desk-my-day-answered")).ToContainTextAsync("已接来电 1 个", new() { Timeout = 20_000 });
+        var order = await Wait.ForAsync(() => RoutingTestData.WithDatabaseAsync(app.Services, async db =>
+        {
+            var found = await db.WorkOrders.AsNoTracking().SingleAsync(w => w.Id == orderId);
+            return found.Rating is null ? null : found;
+        }), () => "the work order never got the caller's rating");
+        Assert.Equal(CallRating.Satisfied, order.Rating);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desk-03-after-call.png"), FullPage = true });
+    }
+
+    private static async Task<ApiClient> AdminAsync(BrowserApp app)
+    {
+        var api = new ApiClient(new HttpClient { BaseAddress = app.BaseAddress }, BrowserApp.AdminUserName);
+        var token = await api.PostOkAsync<TokenResponse>("/api/auth/token", new TokenRequest(BrowserApp.AdminUserName, BrowserApp.AdminPassword), System.Net.HttpStatusCode.OK);
+        api.UseToken(token.AccessToken);
+        return api;
     }
 }
