@@ -372,7 +372,7 @@ internal sealed class ServerProcess : IDisposable
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is not null && (e.Data.StartsWith("fail", StringComparison.Ordinal) || e.Data.StartsWith("warn", StringComparison.Ordinal) || e.Data.Contains("Exception", StringComparison.Ordinal)))
+            if (e.Data is not null && (e.Data.StartsWith("fail", StringComparison.Ordinal) || e.Data.Contains("Exception", StringComparison.Ordinal)))
             {
                 Console.Error.WriteLine("server: " + e.Data);
             }
