@@ -9,6 +9,7 @@ using Lawline.Server.Security;
 using Lawline.Server.Taxonomy;
 using Lawline.Server.Routing;
 using Lawline.Server.Routing.Ivr;
+using Lawline.Server.Routing.Live;
 using Lawline.Server.Telephony;
 using Lawline.Server.WorkOrders;
 
@@ -34,6 +35,7 @@ builder.AddWorkOrders();
 builder.AddTelephony();
 builder.AddIvr();
 builder.AddCallRouting();
+builder.AddRoutingHub();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -55,6 +57,7 @@ app.MapWorkOrders();
 app.MapTelephony();
 app.MapIvr();
 app.MapRouting();
+app.MapRoutingHub();
 app.MapLawlineUi();
 
 await app.RunAsync();

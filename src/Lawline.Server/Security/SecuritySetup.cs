@@ -58,10 +58,25 @@ public static class SecuritySetup
             {
                 options.ForwardDefaultSelector = context =>
                     context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        || HubAccessToken(context.Request) is not null
                         ? JwtBearerDefaults.AuthenticationScheme
                         : IdentityConstants.ApplicationScheme;
             })
-            .AddJwtBearer(options => options.MapInboundClaims = false)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                // Browsers cannot set headers on WebSocket and EventSource requests: SignalR clients send the token
+                // in the query string there, which is accepted on the hubs only (elsewhere it would end up in logs
+                // and referrers for nothing).
+                options.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        context.Token ??= HubAccessToken(context.Request);
+                        return Task.CompletedTask;
+                    },
+                };
+            })
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
             {
                 options.LoginPath = "/account/login";
@@ -95,9 +110,12 @@ public static class SecuritySetup
         return options.ResolveDataDirectory();
     }
 
+    private static string? HubAccessToken(HttpRequest request)
+        => request.Path.StartsWithSegments("/hubs") && request.Query["access_token"].ToString() is { Length: > 0 } token ? token : null;
+
     private static Task ApiOrRedirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

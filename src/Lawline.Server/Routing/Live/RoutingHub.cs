@@ -1,0 +1,83 @@
+using System.Globalization;
+using Lawline.Server.Data;
+using Lawline.Server.Security;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lawline.Server.Routing.Live;
+
+/// <summary>
+/// Live routing events for clients outside the app (wallboards, agents' desktop toolbars, a supervisor's tray app);
+/// Blazor pages subscribe to <see cref="RoutingNotifier"/> and <see cref="CallNotifier"/> in process instead
+/// (style.md). The hub only sends: <c>agentState</c>, <c>queue</c> and <c>call</c> (see <see cref="RoutingHubForwarder"/>).
+/// <para>
+/// On connect, a supervisor (<see cref="LawlineRoles.SuperviseCalls"/>) joins one group per platform they see — their
+/// platform and every platform below it, as <see cref="CurrentUser"/> computes it for every request — and an
+/// unrestricted administrator the group of all platforms. Anyone else linked to an agent joins that agent's group
+/// and sees only their own state and calls. Group membership is fixed for the connection: a platform created
+/// later is seen after reconnecting.
+/// </para>
+/// </summary>
+internal sealed class RoutingHub(CurrentUser currentUser, AppDbContext db) : Hub
+{
+    public const string Path = "/hubs/routing";
+    public const string AllPlatformsGroup = "platforms:all";
+
+    public static string PlatformGroup(int platformId) => "platform:" + platformId.ToString(CultureInfo.InvariantCulture);
+
+    public static string AgentGroup(int agentId) => "agent:" + agentId.ToString(CultureInfo.InvariantCulture);
+
+    public override async Task OnConnectedAsync()
+    {
+        var aborted = Context.ConnectionAborted;
+        // A hub call has its own DI scope: resolve the caller's platforms for it, as the request middleware does.
+        await currentUser.InitializeAsync(Context.User ?? new(), db, aborted);
+        if (!currentUser.IsAuthenticated || currentUser.UserId is not { } userId)
+        {
+            // A token of a user who was deactivated since it was issued.
+            Context.Abort();
+            return;
+        }
+
+        foreach (var group in await GroupsAsync(userId, aborted))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, group, aborted);
+        }
+        await base.OnConnectedAsync();
+    }
+
+    private async Task<List<string>> GroupsAsync(int userId, CancellationToken cancellationToken)
+    {
+        if (LawlineRoles.SuperviseCalls.Any(currentUser.IsInRole))
+        {
+            // A supervisor linked to an agent sees their own state through their platform: one copy of each message.
+            return currentUser.IsUnrestricted
+                ? [AllPlatformsGroup]
+                : [.. currentUser.VisiblePlatformIds.Select(PlatformGroup)];
+        }
+
+        var agentId = await db.Users.IgnoreQueryFilters().AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => u.AgentId)
+            .SingleOrDefaultAsync(cancellationToken);
+        return agentId is { } agent ? [AgentGroup(agent)] : [];
+    }
+}
+
+public static class RoutingHubFeature
+{
+    /// <summary>The hub's services and the forwarder from the in-process notifiers to the hub's groups.</summary>
+    public static IHostApplicationBuilder AddRoutingHub(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR();
+        builder.Services.AddHostedService<RoutingHubForwarder>();
+        return builder;
+    }
+
+    /// <summary>Maps <see cref="RoutingHub"/> at <c>/hubs/routing</c> for signed-in users (cookie or bearer token).</summary>
+    public static IEndpointRouteBuilder MapRoutingHub(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<RoutingHub>(RoutingHub.Path).RequireAuthorization();
+        return app;
+    }
+}
