@@ -91,7 +91,8 @@ public sealed class DeskCallService(AppDbContext db, CurrentUser me, TimeProvide
         var zone = RoutingConfiguration.ChinaStandardTime;
         var now = clock.GetUtcNow();
         var local = TimeZoneInfo.ConvertTime(now, zone);
-        var start = new DateTimeOffset(local.Date, zone.GetUtcOffset(local.Date));
+        // As a UTC instant: PostgreSQL's timestamptz takes no other offset.
+        var start = new DateTimeOffset(local.Date, zone.GetUtcOffset(local.Date)).ToUniversalTime();
         var calls = await db.CallRecords.AsNoTracking()
             .Where(r => r.AgentId == agentId && r.AnsweredAt != null && r.ArrivedAt >= start)
             .Select(r => new { r.AnsweredAt, r.TalkEndedAt, r.Rating })
