@@ -195,11 +195,11 @@ public sealed class WallboardService : IHostedService, IDisposable
         _callSubscription = null;
     }
 
-    /// <summary>The start of today in Beijing, as an instant.</summary>
+    /// <summary>The start of today in Beijing, as a UTC instant (PostgreSQL's timestamptz takes offset 0 only).</summary>
     public static DateTimeOffset StartOfDay(DateTimeOffset now)
     {
         var local = now.ToOffset(Beijing);
-        return new DateTimeOffset(local.Year, local.Month, local.Day, 0, 0, 0, Beijing);
+        return new DateTimeOffset(local.Year, local.Month, local.Day, 0, 0, 0, Beijing).ToUniversalTime();
     }
 
     // ---------------------------------------------------------------- events (handlers must be quick)
