@@ -1,3 +1,4 @@
+using Lawline.Server.Routing.Live;
 using Lawline.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -37,6 +38,10 @@ public static class RoutingApi
         routing.MapGet("/agents", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.AgentsAsync(ct)))
             .RequireAuthorization(LawlineRoles.SuperviseCallsPolicy)
             .WithSummary("Every agent of the supervisor's platforms who can take calls, with skills, state, reason and time in state");
+        routing.MapGet("/wallboard", async (WallboardService wallboard, AgentDesk desk, CurrentUser me, CancellationToken ct)
+                => TypedResults.Ok(await wallboard.ViewAsync(desk, me, ct)))
+            .RequireAuthorization(LawlineRoles.SuperviseCallsPolicy)
+            .WithSummary("The wallboard (监控大屏) of the supervisor's platforms: per-platform totals, queues now with today's KPIs (接通率, 及时率 within 15 s, ASA), agents, alerts");
         routing.MapPut("/agents/{id:int}/state", async Task<Results<Ok<RoutedAgentDto>, Accepted<RoutedAgentDto>>> (int id, SetAgentStateRequest request,
                 AgentDesk desk, CancellationToken ct) =>
             {

@@ -1,3 +1,5 @@
+using Lawline.Server.Routing.Live;
+
 namespace Lawline.Server.Routing;
 
 public static class RoutingFeature
@@ -6,7 +8,8 @@ public static class RoutingFeature
     /// Call routing: the ACD as one process-wide <see cref="CallRouter"/>, configured by the call flow from the
     /// database (<see cref="RoutingDirectory"/>), the call records, the <see cref="CallFlow"/> that joins the
     /// telephony engine, the IVR and the router, the agent state log, and what people do with routing: the agent
-    /// desk (<see cref="AgentDesk"/>) and callbacks, voicemails and recordings (<see cref="CallbackService"/>).
+    /// desk (<see cref="AgentDesk"/>), callbacks, voicemails and recordings (<see cref="CallbackService"/>), and the supervisors'
+    /// wallboard (<see cref="WallboardService"/>).
     /// </summary>
     public static IHostApplicationBuilder AddCallRouting(this IHostApplicationBuilder builder)
     {
@@ -26,6 +29,9 @@ public static class RoutingFeature
         builder.Services.AddScoped<AgentDesk>();
         builder.Services.AddScoped<CallbackService>();
         builder.Services.AddScoped<DeskCallService>();
+        builder.Services.AddOptions<WallboardOptions>().BindConfiguration(WallboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<WallboardService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WallboardService>());
         return builder;
     }
 }
