@@ -103,17 +103,21 @@ public sealed class AgentDeskTests
         await using var app = await BrowserApp.StartAsync(telephony: true);
         using var sounds = new SoundFiles();
         await DemoLawyer.UseKnownPasswordAsync(app);
-        var (agentId, platformId, skill) = await RoutingTestData.WithDatabaseAsync(app.Services, async db =>
+        var (agentId, platformId, skill, skillName) = await RoutingTestData.WithDatabaseAsync(app.Services, async db =>
         {
             var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == DemoLawyer.UserName);
             var agent = await db.Agents.AsNoTracking().Include(a => a.Skills).ThenInclude(s => s.Skill).SingleAsync(a => a.Id == user.AgentId);
-            return (agent.Id, agent.PlatformId, agent.Skills.OrderByDescending(s => s.Level).First().Skill!.Code);
+            var best = agent.Skills.OrderByDescending(s => s.Level).First().Skill!;
+            return (agent.Id, agent.PlatformId, best.Code, best.Name);
         });
         var key = skill switch { "LABOR" => "1", "FAMILY" => "2", "CONTRACT" => "3", _ => "0" };
 
         // The lawyer's softphone: an account for them, registered with the platform.
         const string password = "desk-phone-7788";
         using var admin = await AdminAsync(app);
+        const string supervisorPassword = "Supervisor-Desk-2468";
+        var supervisor = Assert.Single(await admin.GetOkAsync<List<UserDto>>("/api/users?search=demo.supervisor"), u => u.UserName == "demo.supervisor");
+        await ApiClient.ExpectStatusAsync(await admin.PostAsync($"/api/users/{supervisor.Id}/password", new ResetPasswordRequest(supervisorPassword)), System.Net.HttpStatusCode.NoContent);
         var account = await admin.PostOkAsync<SipAccountDto>("/api/telephony/accounts", new CreateSipAccountRequest(platformId, "desk" + Random.Shared.Next(100, 999), "演示律师席", agentId, password));
         var engineAddress = $"127.0.0.1:{app.Services.GetRequiredService<SipEngine>().LocalEndPoint.Port}";
         await using var softphone = await BaresipPhone.StartAsync(new BaresipOptions
@@ -170,6 +174,20 @@ public sealed class AgentDeskTests
         }), () => "the work order never got the caller's rating");
         Assert.Equal(CallRating.Satisfied, order.Rating);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desk-03-after-call.png"), FullPage = true });
+
+        // The supervisor's wallboard counts the answered call and its rating.
+        var wall = await (await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1600, Height = 1000 } })).NewPageAsync();
+        await wall.GotoAsync("/account/login");
+        await wall.GetByTestId("login-username").FillAsync("demo.supervisor");
+        await wall.GetByTestId("login-password").FillAsync(supervisorPassword);
+        await wall.GetByTestId("login-submit").ClickAsync();
+        await Expect(wall.GetByTestId("page-title")).ToBeVisibleAsync(Patient);
+        await wall.GotoAsync($"/supervisor/wallboard?platform={platformId}");
+        var queue = wall.Locator("[data-testid=wallboard-queue]", new() { HasText = skillName });
+        await Expect(queue.GetByTestId("queue-answered")).ToHaveTextAsync("1", new() { Timeout = 20_000 });
+        await Expect(queue.GetByTestId("queue-rated")).ToHaveTextAsync("1");
+        await Expect(queue.GetByTestId("queue-satisfaction")).ToHaveTextAsync("100.0%");
+        await wall.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "wallboard-04-after-real-call.png"), FullPage = true });
     }
 
     private static async Task<ApiClient> AdminAsync(BrowserApp app)

@@ -110,7 +110,11 @@ public sealed class RoutingHubTests(SharedInstallations installations) : IClassF
     private static async Task<HubConnection> ConnectAsync(LawlineFactory factory, ApiClient user, HttpTransportType transport)
     {
         var connection = Build(factory, user.Http.DefaultRequestHeaders.Authorization!.Parameter!, transport);
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = connection.On<List<string>>("subscribed", _ => subscribed.TrySetResult());
         await connection.StartAsync();
+        // Messages flow once the hub has put the connection in its groups, which it says.
+        await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(20));
         return connection;
     }
 

@@ -39,11 +39,14 @@ internal sealed class RoutingHub(CurrentUser currentUser, AppDbContext db) : Hub
             return;
         }
 
-        foreach (var group in await GroupsAsync(userId, aborted))
+        var groups = await GroupsAsync(userId, aborted);
+        foreach (var group in groups)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, group, aborted);
         }
         await base.OnConnectedAsync();
+        // The client's start completes at the handshake, before this: "subscribed" tells it that messages now flow.
+        await Clients.Caller.SendAsync("subscribed", groups, aborted);
     }
 
     private async Task<List<string>> GroupsAsync(int userId, CancellationToken cancellationToken)

@@ -46,13 +46,18 @@ public sealed record QueueKpis(
     int Abandoned,
     int AnsweredWithinTarget,
     double? AverageWaitSeconds,
-    double? AverageTalkSeconds)
+    double? AverageTalkSeconds,
+    int Rated = 0,
+    int SatisfiedOrBasically = 0)
 {
     public static readonly TimeSpan ServiceLevelTarget = TimeSpan.FromSeconds(15);
 
     public double? ServiceLevel => Answered == 0 ? null : (double)AnsweredWithinTarget / Answered;
 
     public double? ConnectionRate => Offered == 0 ? null : (double)Answered / Offered;
+
+    /// <summary>满意率 (design.md): (满意 + 基本满意) ÷ rated.</summary>
+    public double? SatisfactionRate => Rated == 0 ? null : (double)SatisfiedOrBasically / Rated;
 
     public static QueueKpis Empty(int platformId, string skillCode) => new(platformId, skillCode, 0, 0, 0, 0, null, null);
 
@@ -69,7 +74,9 @@ public sealed record QueueKpis(
             parts.Sum(p => p.Abandoned),
             parts.Sum(p => p.AnsweredWithinTarget),
             answered == 0 ? null : parts.Sum(p => (p.AverageWaitSeconds ?? 0) * p.Answered) / answered,
-            talked == 0 ? null : parts.Where(p => p.AverageTalkSeconds is not null).Sum(p => p.AverageTalkSeconds!.Value * p.Answered) / talked);
+            talked == 0 ? null : parts.Where(p => p.AverageTalkSeconds is not null).Sum(p => p.AverageTalkSeconds!.Value * p.Answered) / talked,
+            parts.Sum(p => p.Rated),
+            parts.Sum(p => p.SatisfiedOrBasically));
     }
 }
 
@@ -310,7 +317,7 @@ public sealed class WallboardService : IHostedService, IDisposable
         var end = day.AddDays(1);
         var records = await _scopes.ReadAsSystemAsync("wallboard", db => db.CallRecords.AsNoTracking()
             .Where(r => r.Channel == CallChannel.Inbound && r.QueuedAt != null && r.SkillCode != null && r.ArrivedAt >= day && r.ArrivedAt < end)
-            .Select(r => new { r.PlatformId, r.SkillCode, r.QueuedAt, r.AnsweredAt, r.TalkEndedAt, r.AbandonedIn })
+            .Select(r => new { r.PlatformId, r.SkillCode, r.QueuedAt, r.AnsweredAt, r.TalkEndedAt, r.AbandonedIn, r.Rating })
             .ToListAsync(cancellationToken), cancellationToken);
 
         var result = new Dictionary<(int, string), QueueKpis>();
@@ -328,7 +335,9 @@ public sealed class WallboardService : IHostedService, IDisposable
                 group.Count(r => r.AnsweredAt is null && r.AbandonedIn is AbandonedIn.Queue or AbandonedIn.Ringing),
                 waits.Count(w => w <= QueueKpis.ServiceLevelTarget.TotalSeconds),
                 waits.Count == 0 ? null : waits.Average(),
-                talks.Count == 0 ? null : talks.Average());
+                talks.Count == 0 ? null : talks.Average(),
+                group.Count(r => r.Rating is not null),
+                group.Count(r => r.Rating is CallRating.Satisfied or CallRating.BasicallySatisfied));
         }
 
         return result;
