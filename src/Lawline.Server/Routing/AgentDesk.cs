@@ -165,7 +165,7 @@ public sealed class AgentDesk(
         }
     }
 
-    public const string CallActionRule = "Action must be one of: transfer, consult, completeConsultation, cancelConsultation.";
+    public const string CallActionRule = "Action must be one of: transfer, consult, completeConsultation, cancelConsultation, hold, resume, hangup.";
     public const string TransferKindRule = "Kind must be one of: skill, agent, number.";
     public const string ConsultKindRule = "A consultation is with an agent or a number.";
     public const string TargetRule = "Name the target: a skill code, an agent id or a phone number.";

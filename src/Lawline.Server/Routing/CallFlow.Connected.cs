@@ -38,6 +38,10 @@ internal abstract record CallCommand
     public sealed record CompleteConsultation : CallCommand;
 
     public sealed record CancelConsultation : CallCommand;
+
+    public sealed record Hold(bool OnHold) : CallCommand;
+
+    public sealed record Hangup : CallCommand;
 }
 
 /// <summary>A caller connected to a lawyer (or whoever they were transferred to). One task owns it; the desktop sends commands.</summary>
@@ -370,6 +374,26 @@ public sealed partial class CallFlow
                 command.Done.TrySetResult(new TransferResult(true));
                 return null;
 
+            case CallCommand.Hold hold when connected.Consultation is null:
+                if (hold.OnHold)
+                {
+                    await calls.HoldAsync(caller);
+                }
+                else
+                {
+                    await calls.ResumeAsync(caller);
+                }
+
+                command.Done.TrySetResult(new TransferResult(true));
+                return null;
+
+            case CallCommand.Hangup:
+                // As if the lawyer hung up the phone: the partner's end is seen by the loop, which runs the survey.
+                await calls.ResumeAsync(caller);
+                await calls.HangupAsync(connected.Partner);
+                command.Done.TrySetResult(new TransferResult(true));
+                return null;
+
             case CallCommand.CancelConsultation when connected.Consultation is { } target:
                 await calls.HangupAsync(target);
                 connected.Consultation = null;
@@ -468,6 +492,9 @@ public sealed partial class CallFlow
             CallControlAction.Transfer => new CallCommand.Transfer(request.Kind, request.Target ?? ""),
             CallControlAction.Consult => new CallCommand.Consult(request.Kind, request.Target ?? ""),
             CallControlAction.CompleteConsultation => new CallCommand.CompleteConsultation(),
+            CallControlAction.Hold => new CallCommand.Hold(true),
+            CallControlAction.Resume => new CallCommand.Hold(false),
+            CallControlAction.Hangup => new CallCommand.Hangup(),
             _ => new CallCommand.CancelConsultation(),
         };
         if (request is { Action: CallControlAction.Transfer, Kind: TransferKind.Skill } && !directory.HasQueue(RoutingDirectory.QueueFor(connected.Caller.PlatformId, request.Target ?? "")))
@@ -486,6 +513,13 @@ public enum CallControlAction
     Consult,
     CompleteConsultation,
     CancelConsultation,
+
+    /// <summary>The caller hears music and the lawyer is muted to them, e.g. while looking something up.</summary>
+    Hold,
+    Resume,
+
+    /// <summary>The lawyer ends their part from the desktop; the caller stays for the survey as after a hang-up on the phone.</summary>
+    Hangup,
 }
 
 public sealed record CallControlRequest(CallControlAction Action, TransferKind Kind = TransferKind.Skill, string? Target = null);

@@ -159,8 +159,18 @@ public sealed class AgentDeskTests
         await Expect(page).ToHaveURLAsync(new Regex("/work-orders/\\d+$"), new() { Timeout = 20_000 });
         var orderId = int.Parse(new Regex("/work-orders/(\\d+)$").Match(page.Url).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
-        // The lawyer hangs up; the citizen stays for the survey and is satisfied.
-        await softphone.HangupAsync();
+        // Back at the desktop (a reload mid-call shows the call again): hold, resume, then hang up from the desktop.
+        await page.GotoAsync("/desk");
+        await page.GetByTestId("desk-hold").ClickAsync(new() { Timeout = 20_000 });
+        await Expect(page.GetByTestId("desk-on-hold")).ToBeVisibleAsync(Patient);
+        var engine = app.Services.GetRequiredService<SipEngine>();
+        var callerLeg = engine.Calls.ActiveLegs().Single(l => l.Direction == Lawline.Sip.Calls.LegDirection.Inbound && l.RemoteNumber.Contains("13907141234", StringComparison.Ordinal));
+        await Wait.UntilAsync(() => engine.Calls.GetLeg(callerLeg.Id)?.OnHold == true, "the caller was not put on hold");
+        await page.GetByTestId("desk-resume").ClickAsync();
+        await Wait.UntilAsync(() => engine.Calls.GetLeg(callerLeg.Id)?.OnHold == false, "the caller was not taken off hold");
+        await page.GetByTestId("desk-hangup").ClickAsync();
+        // The lawyer's phone is hung up; the citizen stays for the survey and is satisfied.
+        await softphone.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(10));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         await citizen.SendDtmfAsync("1");
         await citizen.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(30));
