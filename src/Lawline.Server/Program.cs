@@ -50,6 +50,7 @@ app.UseLawlineHost();
 app.MapLawlineHost();
 app.MapLawlineSecurity();
 app.MapPlatforms();
+app.MapDutyRoster();
 app.MapAgents();
 app.MapCallers();
 app.MapTaxonomy();

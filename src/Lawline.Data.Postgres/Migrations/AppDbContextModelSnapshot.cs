@@ -215,6 +215,50 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("Callers");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Platforms.DutyRosterEntry", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<TimeOnly>("End")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SeatId")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeOnly>("Start")
+                        .HasColumnType("time without time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SeatId");
+
+                    b.HasIndex("AgentId", "Date");
+
+                    b.HasIndex("PlatformId", "Date");
+
+                    b.ToTable("DutyRoster");
+                });
+
             modelBuilder.Entity("Lawline.Server.Platforms.Platform", b =>
                 {
                     b.Property<int>("Id")
@@ -325,6 +369,45 @@ namespace Lawline.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Seats");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Platforms.SeatSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RosterEntryId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SeatId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("SignedInAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SignedOutAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RosterEntryId");
+
+                    b.HasIndex("AgentId", "SignedOutAt");
+
+                    b.HasIndex("PlatformId", "SignedInAt");
+
+                    b.HasIndex("SeatId", "SignedOutAt");
+
+                    b.ToTable("SeatSessions");
                 });
 
             modelBuilder.Entity("Lawline.Server.Platforms.Skill", b =>
@@ -1546,6 +1629,31 @@ namespace Lawline.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lawline.Server.Platforms.DutyRosterEntry", b =>
+                {
+                    b.HasOne("Lawline.Server.Agents.Agent", "Agent")
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Platforms.Seat", "Seat")
+                        .WithMany()
+                        .HasForeignKey("SeatId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Agent");
+
+                    b.Navigation("Seat");
+                });
+
             modelBuilder.Entity("Lawline.Server.Platforms.Platform", b =>
                 {
                     b.HasOne("Lawline.Server.Platforms.Platform", "Parent")
@@ -1565,6 +1673,36 @@ namespace Lawline.Data.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Platform");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Platforms.SeatSession", b =>
+                {
+                    b.HasOne("Lawline.Server.Agents.Agent", "Agent")
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Platforms.DutyRosterEntry", null)
+                        .WithMany()
+                        .HasForeignKey("RosterEntryId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Lawline.Server.Platforms.Seat", "Seat")
+                        .WithMany()
+                        .HasForeignKey("SeatId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Agent");
+
+                    b.Navigation("Seat");
                 });
 
             modelBuilder.Entity("Lawline.Server.Routing.AgentStateLog", b =>

@@ -45,6 +45,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<IvrFlowVersion> IvrFlowVersions => Set<IvrFlowVersion>();
     public DbSet<AgentStateLog> AgentStateLogs => Set<AgentStateLog>();
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
+    public DbSet<DutyRosterEntry> DutyRoster => Set<DutyRosterEntry>();
+    public DbSet<SeatSession> SeatSessions => Set<SeatSession>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -74,6 +76,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<IvrFlowVersion>(builder);
         FilterByPlatform<AgentStateLog>(builder);
         FilterByPlatform<CallbackTask>(builder);
+        FilterByPlatform<DutyRosterEntry>(builder);
+        FilterByPlatform<SeatSession>(builder);
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }

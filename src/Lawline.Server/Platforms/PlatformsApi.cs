@@ -10,6 +10,7 @@ public static class PlatformsFeature
         builder.Services.AddScoped<PlatformService>();
         builder.Services.AddScoped<SkillCatalog>();
         builder.Services.AddScoped<SeatService>();
+        builder.Services.AddScoped<DutyRosterService>();
         return builder;
     }
 

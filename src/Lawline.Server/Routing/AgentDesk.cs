@@ -49,7 +49,8 @@ public sealed record RoutedAgentDto(
     int SecondsInState,
     string? CallId,
     AgentState? AfterCall,
-    NotReadyReason? AfterCallReason);
+    NotReadyReason? AfterCallReason,
+    string? SeatCode = null);
 
 /// <summary>A call-control step from the desktop: action transfer|consult|completeConsultation|cancelConsultation, kind skill|agent|number.</summary>
 public sealed record MyCallControlRequest(string? Action, string? Kind = null, [property: MaxLength(40)] string? Target = null);
@@ -77,7 +78,7 @@ public sealed record StateChangeResult<T>(T Value, bool Deferred);
 /// registered phone, wrap-up done outside wrap-up, a supervisor logging an offline agent in as not-ready.
 /// </para>
 /// </summary>
-public sealed class AgentDesk(
+public sealed partial class AgentDesk(
     AppDbContext db,
     CurrentUser me,
     CallRouter router,
@@ -185,6 +186,11 @@ public sealed class AgentDesk(
         }
 
         var deferred = Apply(id, state, reason);
+        if (state == AgentState.Offline && !deferred)
+        {
+            await LeaveSeatAsync(agent.Id, cancellationToken);
+        }
+
         return new StateChangeResult<AgentDeskDto>(await DeskAsync(agent, definition, cancellationToken), deferred);
     }
 
@@ -265,6 +271,10 @@ public sealed class AgentDesk(
         }, AuditJson));
         await db.SaveChangesAsync(cancellationToken);
         Apply(definition.AgentId, state, reason);
+        if (state == AgentState.Offline && !deferred)
+        {
+            await LeaveSeatAsync(agent.Id, cancellationToken);
+        }
 
         var names = await NamesAsync(cancellationToken);
         return new StateChangeResult<RoutedAgentDto>(
@@ -427,6 +437,7 @@ public sealed class AgentDesk(
             (int)Math.Max(0, (now - status.Since).TotalSeconds),
             status.Call?.Value,
             busy ? status.Pending ?? AgentState.Ready : null,
-            busy ? status.PendingReason : null);
+            busy ? status.PendingReason : null,
+            directory.SeatOf(definition.AgentId));
     }
 }

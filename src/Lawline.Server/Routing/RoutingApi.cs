@@ -1,6 +1,7 @@
 using Lawline.Server.Routing.Live;
 using Lawline.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Lawline.Server.Routing;
 
@@ -31,6 +32,16 @@ public static class RoutingApi
             .WithSummary("Transfer the caller (kind skill: to that skill's queue; agent: to a colleague; number: outside, e.g. 12345) or consult first (consult, then completeConsultation or cancelConsultation); 409 when it cannot be done");
         routing.MapPost("/me/wrap-up-done", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.WrapUpDoneAsync(ct)))
             .WithSummary("End wrap-up (话后整理) before its time runs out; 409 outside wrap-up");
+
+        routing.MapGet("/me/seat", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.MySeatAsync(ct)))
+            .WithSummary("The seat the signed-in agent sits at, their shift from the duty roster, and the seats they may sign in at");
+        routing.MapPut("/me/seat", async (SignInSeatRequest request, AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.SignInSeatAsync(request, ct)))
+            .WithSummary("Sign in at a seat of your platform (leaving the previous one); 409 when a colleague sits there");
+        routing.MapDelete("/me/seat", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.SignOutSeatAsync(ct)))
+            .WithSummary("Leave the seat; going offline does the same");
+        routing.MapGet("/me/escalations", async (AgentDesk desk, IOptions<RoutingOptions> options, CancellationToken ct)
+                => TypedResults.Ok(await desk.EscalationsAsync(options.Value.EscalationNumbers, ct)))
+            .WithSummary("One-click escalations: colleagues at expert seats now, and the configured outside numbers (12345, 110)");
 
         routing.MapGet("/queues", async (AgentDesk desk, CancellationToken ct) => TypedResults.Ok(await desk.QueuesAsync(ct)))
             .RequireAuthorization(LawlineRoles.SuperviseCallsPolicy)

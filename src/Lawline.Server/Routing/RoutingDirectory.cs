@@ -27,7 +27,8 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
         IReadOnlyList<QueueDefinition> Queues,
         FrozenDictionary<int, string> PhoneOfAgent,
         FrozenDictionary<int, string> MobileOfAgent,
-        RoutingConfiguration Configuration);
+        RoutingConfiguration Configuration,
+        FrozenDictionary<int, string>? SeatOfAgent = null);
 
     public RoutingConfiguration Configuration => current.Configuration;
 
@@ -39,6 +40,9 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
     /// <summary>The E.164 mobile of a remote-seat agent, who takes calls on it through the trunk; null for everyone else.</summary>
     public string? MobileOf(AgentId agent) => current.MobileOfAgent.GetValueOrDefault(agent.Value);
 
+    /// <summary>The code of the seat the agent is signed in at, or null.</summary>
+    public string? SeatOf(AgentId agent) => current.SeatOfAgent?.GetValueOrDefault(agent.Value);
+
     public async Task<RoutingConfiguration> RefreshAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -49,7 +53,23 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
         var skills = await db.Skills.AsNoTracking().Where(s => s.IsActive).Select(s => new { s.Code, s.IsGeneral }).ToListAsync(cancellationToken);
         var phones = await db.SipAccounts.AsNoTracking().Where(a => a.Enabled && a.AgentId != null)
             .Select(a => new { AgentId = a.AgentId!.Value, a.Username }).ToListAsync(cancellationToken);
-        var phoneOfAgent = phones.GroupBy(p => p.AgentId).ToFrozenDictionary(g => g.Key, g => g.First().Username);
+        var phoneByAgent = phones.GroupBy(p => p.AgentId).ToDictionary(g => g.Key, g => g.First().Username);
+
+        // Agents signed in at a seat: the seat's phone rings when it has an account, and they answer the seat's skills.
+        var seated = await db.SeatSessions.AsNoTracking().Where(s => s.SignedOutAt == null)
+            .Select(s => new { s.AgentId, s.Seat!.Code, s.Seat.Extension, Skills = s.Seat.Skills.Where(k => k.IsActive).Select(k => new { k.Code, k.IsGeneral }).ToList() })
+            .ToListAsync(cancellationToken);
+        var extensions = seated.Where(s => !string.IsNullOrEmpty(s.Extension)).Select(s => s.Extension!).ToList();
+        var seatPhones = (await db.SipAccounts.AsNoTracking().Where(a => a.Enabled && extensions.Contains(a.Username)).Select(a => a.Username)
+            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var seat in seated.Where(s => s.Extension is { } extension && seatPhones.Contains(extension)))
+        {
+            phoneByAgent[seat.AgentId] = seat.Extension!;
+        }
+
+        var seatOfAgent = seated.GroupBy(s => s.AgentId).ToFrozenDictionary(g => g.Key, g => g.First().Code);
+        var seatSkills = seated.Where(s => s.Skills.Count > 0).GroupBy(s => s.AgentId).ToDictionary(g => g.Key, g => g.First().Skills);
+        var phoneOfAgent = phoneByAgent.ToFrozenDictionary();
         var agentIds = phoneOfAgent.Keys.ToList();
         var agents = await db.Agents.AsNoTracking()
             .Where(a => a.Status == Agents.AgentStatus.Admitted && (agentIds.Contains(a.Id) || (a.RemoteSeat && a.MobileE164 != null && a.MobileE164 != "")))
@@ -77,11 +97,14 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
             }
         }
 
-        var definitions = agents.Select(a => new AgentDefinition(
-            new AgentId(a.Id),
-            new PlatformId(a.PlatformId),
-            a.Skills.GroupBy(s => s.Code).ToDictionary(g => g.Key, g => g.Max(s => s.Level)),
-            a.Skills.Any(s => s.IsGeneral))).ToList();
+        var definitions = agents.Select(a =>
+        {
+            var own = a.Skills.GroupBy(s => s.Code).ToDictionary(g => g.Key, g => g.Max(s => s.Level));
+            return seatSkills.TryGetValue(a.Id, out var atSeat)
+                ? new AgentDefinition(new AgentId(a.Id), new PlatformId(a.PlatformId),
+                    atSeat.ToDictionary(k => k.Code, k => own.GetValueOrDefault(k.Code, 1)), atSeat.Any(k => k.IsGeneral))
+                : new AgentDefinition(new AgentId(a.Id), new PlatformId(a.PlatformId), own, a.Skills.Any(s => s.IsGeneral));
+        }).ToList();
         var configuration = new RoutingConfiguration(
             platforms.Select(p => new PlatformNode(new PlatformId(p.Id), p.ParentId is { } parent ? new PlatformId(parent) : null)).ToList(),
             queues,
@@ -89,7 +112,7 @@ public sealed class RoutingDirectory(IServiceScopeFactory scopes, IOptions<Routi
         {
             WrapUp = TimeSpan.FromSeconds(settings.WrapUpSeconds),
         };
-        current = new Snapshot(platforms, queues, phoneOfAgent, mobileOfAgent, configuration);
+        current = new Snapshot(platforms, queues, phoneOfAgent, mobileOfAgent, configuration, seatOfAgent);
         return configuration;
     }
 

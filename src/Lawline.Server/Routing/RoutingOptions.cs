@@ -53,6 +53,12 @@ public sealed class RoutingOptions
     [Range(10, 600)]
     public int VoicemailMaxSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Outside numbers the desktop offers as one-click escalations (转接), by the name shown: the 12345 government hotline
+    /// and 110 by default; a platform adds its legal aid centre or court.
+    /// </summary>
+    public Dictionary<string, string> EscalationNumbers { get; set; } = new(StringComparer.Ordinal) { ["12345"] = "12345", ["110"] = "110" };
+
     /// <summary>Record every answered call (stereo: caller left, agent right).</summary>
     public bool RecordCalls { get; set; } = true;
 

@@ -81,18 +81,24 @@ public sealed class AgentDeskTests
         await Expect(page.GetByTestId("desk-call-details")).ToContainTextAsync("按键：1");
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desk-01-ringing.png"), FullPage = true });
 
-        // 登记工单: the form knows the number and binds the order to the call when it is saved.
-        await page.GetByTestId("desk-register").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex($"/work-orders/new\\?call={record.Id}$"));
-        await Expect(page.GetByTestId("wo-bound-call")).ToBeVisibleAsync(Patient);
-        await Expect(page.GetByTestId("wo-phone")).ToHaveValueAsync(new Regex("139\\s?0714\\s?5566"));
-        await page.GetByTestId("wo-question").FillAsync("单位拖欠三个月工资，能否申请劳动仲裁？");
-        await page.GetByTestId("wo-save").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/work-orders/\\d+$"), new() { Timeout = 20_000 });
-        var orderId = int.Parse(new Regex("/work-orders/(\\d+)$").Match(page.Url).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        // Answered: the work order form opens on the desk itself, knows the number, and binds the order to the call when saved.
+        await Expect(page.GetByTestId("desk-work-order")).ToHaveCountAsync(0);
+        await app.Services.GetRequiredService<CallNotifier>().PublishAsync(
+            new AgentCallEvent(AgentCallStage.Connected, new AgentId(agentId), record.Id, platformId, record.CallerNumber, "LABOR", false, null, now));
+        await Expect(page.GetByTestId("desk-call-stage")).ToHaveTextAsync("通话中", new() { Timeout = 20_000 });
+        var form = page.GetByTestId("desk-work-order");
+        await Expect(form.GetByTestId("wo-bound-call")).ToBeVisibleAsync(Patient);
+        await Expect(form.GetByTestId("wo-phone")).ToHaveValueAsync(new Regex("139\\s?0714\\s?5566"));
+        await form.GetByTestId("wo-question").FillAsync("单位拖欠三个月工资，能否申请劳动仲裁？");
+
+        await form.GetByTestId("wo-save").ClickAsync();
+        await Expect(page.GetByTestId("desk-registered")).ToBeVisibleAsync(Patient);
+        await Expect(page).ToHaveURLAsync(new Regex("/desk$"));
 
         var bound = await RoutingTestData.WithDatabaseAsync(app.Services, db => db.CallRecords.AsNoTracking().SingleAsync(r => r.Id == record.Id));
-        Assert.Equal(orderId, bound.WorkOrderId);
+        var order = await RoutingTestData.WithDatabaseAsync(app.Services, db => db.WorkOrders.AsNoTracking().SingleAsync(w => w.Id == bound.WorkOrderId));
+        Assert.Equal("单位拖欠三个月工资，能否申请劳动仲裁？", order.Question);
+        await Expect(page.GetByTestId("desk-registered")).ToContainTextAsync(order.Number);
         Assert.Empty(browserErrors);
     }
 
@@ -151,16 +157,26 @@ public sealed class AgentDeskTests
         await Expect(state).ToHaveTextAsync("通话中");
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desk-02-real-call.png"), FullPage = true });
 
-        // The lawyer registers the consultation during the call.
-        await page.GetByTestId("desk-register").ClickAsync();
-        await Expect(page.GetByTestId("wo-bound-call")).ToBeVisibleAsync(Patient);
-        await page.GetByTestId("wo-question").FillAsync("公司拖欠工资两个月，可以怎么维权？");
-        await page.GetByTestId("wo-save").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/work-orders/\\d+$"), new() { Timeout = 20_000 });
-        var orderId = int.Parse(new Regex("/work-orders/(\\d+)$").Match(page.Url).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        // The lawyer registers the consultation during the call, on the desk.
+        var form = page.GetByTestId("desk-work-order");
+        await Expect(form.GetByTestId("wo-bound-call")).ToBeVisibleAsync(Patient);
+        await form.GetByTestId("wo-question").FillAsync("公司拖欠工资两个月，可以怎么维权？");
 
-        // Back at the desktop (a reload mid-call shows the call again): hold, resume, then hang up from the desktop.
-        await page.GotoAsync("/desk");
+        // Nothing typed is lost: a reload in the middle of the call brings the call and the draft back (once the
+        // browser has the draft: it is written as the lawyer types).
+        await page.WaitForFunctionAsync("() => Object.keys(localStorage).some(k => k.includes('.call') && (JSON.parse(localStorage.getItem(k) || '{}').question || '').includes('维权'))");
+        await page.ReloadAsync();
+        form = page.GetByTestId("desk-work-order");
+        await Expect(form.GetByTestId("wo-question")).ToHaveValueAsync("公司拖欠工资两个月，可以怎么维权？", new() { Timeout = 20_000 });
+        await Expect(form.GetByTestId("wo-draft-restored")).ToBeVisibleAsync();
+        await form.GetByTestId("wo-save").ClickAsync();
+        await Expect(page.GetByTestId("desk-registered")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        var boundRecord = await Wait.ForAsync(() => RoutingTestData.WithDatabaseAsync(app.Services, db =>
+            db.CallRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CallerNumber.Contains("13907141234") && r.WorkOrderId != null)),
+            () => "the work order was not bound to the call");
+        var orderId = boundRecord.WorkOrderId!.Value;
+
+        // Hold, resume, then hang up from the desktop.
         await page.GetByTestId("desk-hold").ClickAsync(new() { Timeout = 20_000 });
         await Expect(page.GetByTestId("desk-on-hold")).ToBeVisibleAsync(Patient);
         var engine = app.Services.GetRequiredService<SipEngine>();
