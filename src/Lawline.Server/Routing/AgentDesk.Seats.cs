@@ -101,6 +101,10 @@ public sealed partial class AgentDesk
         return await MySeatAsync(cancellationToken);
     }
 
+    /// <summary>Seats rostered now and seats signed in, per platform the supervisor sees.</summary>
+    public Task<List<SeatCoverage>> SeatCoverageAsync(CancellationToken cancellationToken)
+        => new DutyRosterService(db, clock).CoverageAsync(clock.GetUtcNow(), cancellationToken);
+
     /// <summary>One-click escalations for the signed-in agent's calls: colleagues at expert seats now, then the configured numbers.</summary>
     public async Task<List<EscalationTarget>> EscalationsAsync(IReadOnlyDictionary<string, string> numbers, CancellationToken cancellationToken)
     {

@@ -123,8 +123,9 @@ public sealed record WallboardQueue(QueueDto Live, QueueKpis Today);
 /// </summary>
 public sealed record WallboardAgent(RoutedAgentDto Agent, int? CallerWaitedSeconds, int? TalkSeconds);
 
-/// <summary>A platform card: its totals of today and now.</summary>
-public sealed record WallboardPlatform(int PlatformId, string Name, int Waiting, int LongestWaitSeconds, int ReadyAgents, int StaffedAgents, QueueKpis Today);
+/// <summary>A platform card: its totals of today and now, and its seats signed in against the seats the duty roster has on duty now.</summary>
+public sealed record WallboardPlatform(int PlatformId, string Name, int Waiting, int LongestWaitSeconds, int ReadyAgents, int StaffedAgents, QueueKpis Today,
+    int RosteredSeats = 0, int SignedInSeats = 0);
 
 public sealed record WallboardView(
     DateTimeOffset At,
@@ -354,6 +355,7 @@ public sealed class WallboardService : IHostedService, IDisposable
         var queues = await desk.QueuesAsync(cancellationToken);
         var agents = await desk.AgentsAsync(cancellationToken);
         var kpis = (await KpisAsync(cancellationToken)).Queues;
+        var coverage = (await desk.SeatCoverageAsync(cancellationToken)).ToDictionary(c => c.PlatformId);
         var now = _clock.GetUtcNow();
         var options = Options;
 
@@ -387,7 +389,9 @@ public sealed class WallboardService : IHostedService, IDisposable
                     mine.Count == 0 ? 0 : mine.Max(r => r.Live.LongestWaitSeconds),
                     staff.Count(a => a.State == AgentState.Ready),
                     staff.Count(a => a.State is AgentState.Ready or AgentState.Ringing or AgentState.Talking or AgentState.WrapUp),
-                    QueueKpis.Sum(p.PlatformId, string.Empty, [.. mine.Select(r => r.Today)]));
+                    QueueKpis.Sum(p.PlatformId, string.Empty, [.. mine.Select(r => r.Today)]),
+                    coverage.GetValueOrDefault(p.PlatformId)?.Rostered ?? 0,
+                    coverage.GetValueOrDefault(p.PlatformId)?.SignedIn ?? 0);
             })
             .ToList();
 
