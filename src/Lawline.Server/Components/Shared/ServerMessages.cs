@@ -122,6 +122,17 @@ public static partial class ServerMessages
         new(Pattern("^Username '(.*)' is already taken\\.$"), "Identity.DuplicateUserName"),
         new(Pattern("^Username '(.*)' is invalid, can only contain letters or digits\\.$"), "Identity.InvalidUserName"),
         new(Exact("Optimistic concurrency failure, object has been modified."), "Errors.Concurrency"),
+        // Duty roster and seats.
+        new(Exact("The seat does not exist or is outside your scope."), "Server.RosterSeatOutOfScope"),
+        new(Exact("The seat is not in use."), "Server.SeatNotInUse"),
+        new(Exact("The agent does not exist or is outside your scope."), "Server.RosterAgentOutOfScope"),
+        new(Exact("The agent belongs to another platform than the seat."), "Server.RosterAgentOtherPlatform"),
+        new(Exact("A shift needs an end different from its start."), "Server.ShiftEnd"),
+        new(Pattern("^The seat (.*) already has (.*) on duty (.*)\\.$"), "Server.RosterSeatClash"),
+        new(Pattern("^(.*) is already on duty at seat (.*) (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d-\\d\\d:\\d\\d)\\.$"), "Server.RosterAgentClash"),
+        new(Exact("Weeks start on a Monday, and the two weeks must differ."), "Server.RosterWeeks"),
+        new(Exact("Choose a seat of your platform."), "Server.ChooseOwnSeat"),
+        new(Pattern("^Seat (.*) is taken by (.*)\\. Choose another seat\\.$"), "Server.SeatTaken"),
     ];
 
     public static string Translate(string message, IStringLocalizer<UiText> text)
