@@ -45,6 +45,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<IvrFlowVersion> IvrFlowVersions => Set<IvrFlowVersion>();
     public DbSet<AgentStateLog> AgentStateLogs => Set<AgentStateLog>();
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
+    public DbSet<Routing.Live.WallDisplay> WallDisplays => Set<Routing.Live.WallDisplay>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -74,6 +75,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<IvrFlowVersion>(builder);
         FilterByPlatform<AgentStateLog>(builder);
         FilterByPlatform<CallbackTask>(builder);
+        FilterByPlatform<Routing.Live.WallDisplay>(builder);
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }
