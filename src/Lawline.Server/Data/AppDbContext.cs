@@ -47,6 +47,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
     public DbSet<DutyRosterEntry> DutyRoster => Set<DutyRosterEntry>();
     public DbSet<SeatSession> SeatSessions => Set<SeatSession>();
+    public DbSet<Routing.Live.WallDisplay> WallDisplays => Set<Routing.Live.WallDisplay>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -78,6 +79,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<CallbackTask>(builder);
         FilterByPlatform<DutyRosterEntry>(builder);
         FilterByPlatform<SeatSession>(builder);
+        FilterByPlatform<Routing.Live.WallDisplay>(builder);
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }

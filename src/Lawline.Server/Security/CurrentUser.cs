@@ -13,6 +13,9 @@ public sealed class CurrentUser
 {
     private static readonly IReadOnlyList<int> NoPlatforms = [];
 
+    /// <summary>The claim of a wall screen's principal (see the routing hub's display scheme); its value is the display's id.</summary>
+    public const string DisplayClaim = "lawline:display";
+
     public int? UserId { get; private set; }
     public string UserName { get; private set; } = "anonymous";
     public string DisplayName { get; private set; } = string.Empty;
@@ -28,6 +31,9 @@ public sealed class CurrentUser
 
     /// <summary>Whether <see cref="InitializeAsync"/>, <see cref="ActAsSystem"/> or <see cref="CopyFrom"/> has run.</summary>
     public bool IsInitialized { get; private set; }
+
+    /// <summary>A wall screen signed in with a display link (<see cref="ActAsDisplay"/>): no person, no roles.</summary>
+    public bool IsDisplay { get; private set; }
 
     public bool IsAuthenticated => UserId is not null || IsUnrestricted;
     public bool IsInRole(string role) => Roles.Contains(role);
@@ -45,6 +51,23 @@ public sealed class CurrentUser
         VisiblePlatformIds = NoPlatforms;
     }
 
+    /// <summary>
+    /// Acts as a wall screen's display link (大屏令牌): sees <paramref name="platformIds"/> only, has no roles and is not a
+    /// person (<see cref="IsAuthenticated"/> stays false), so nothing that needs a role or a user lets it through.
+    /// </summary>
+    public void ActAsDisplay(string name, IReadOnlyList<int> platformIds)
+    {
+        IsInitialized = true;
+        IsDisplay = true;
+        UserId = null;
+        UserName = "display:" + name;
+        DisplayName = name;
+        PlatformId = platformIds.Count > 0 ? platformIds[0] : null;
+        IsUnrestricted = false;
+        Roles = new HashSet<string>();
+        VisiblePlatformIds = [.. platformIds];
+    }
+
     /// <summary>Takes over another scope's identity (see <see cref="UserScopes"/>).</summary>
     internal void CopyFrom(CurrentUser other)
     {
@@ -56,6 +79,7 @@ public sealed class CurrentUser
         Roles = other.Roles;
         RemoteAddress = other.RemoteAddress;
         IsUnrestricted = other.IsUnrestricted;
+        IsDisplay = other.IsDisplay;
         VisiblePlatformIds = other.VisiblePlatformIds;
     }
 
@@ -72,6 +96,22 @@ public sealed class CurrentUser
     public async Task InitializeAsync(ClaimsPrincipal principal, AppDbContext db, CancellationToken cancellationToken = default)
     {
         IsInitialized = true;
+        if (principal.Identity?.IsAuthenticated == true && principal.FindFirstValue(DisplayClaim) is not null)
+        {
+            // A wall screen on the routing hub (its token was checked by the display scheme): its platform subtree.
+            if (int.TryParse(principal.FindFirstValue(LawlineClaims.Platform), out var displayPlatform))
+            {
+                var displayPath = await db.Platforms.IgnoreQueryFilters().AsNoTracking()
+                    .Where(p => p.Id == displayPlatform).Select(p => p.Path).SingleOrDefaultAsync(cancellationToken);
+                IReadOnlyList<int> subtree = displayPath is null
+                    ? []
+                    : await db.Platforms.IgnoreQueryFilters().AsNoTracking()
+                        .Where(p => p.Path.StartsWith(displayPath)).Select(p => p.Id).ToListAsync(cancellationToken);
+                ActAsDisplay(principal.FindFirstValue(LawlineClaims.DisplayName) ?? "display", subtree);
+            }
+            return;
+        }
+
         if (principal.Identity?.IsAuthenticated != true
             || !int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Lawline.Server.Data;
+using Lawline.Server.Routing.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -56,8 +57,11 @@ public static class SecuritySetup
             // API clients send a bearer token; the browser UI has the sign-in cookie. One scheme picks.
             .AddPolicyScheme(SmartScheme, "Cookie or bearer token", options =>
             {
+                // A wall screen's display link (大屏令牌) signs in to the hubs only.
                 options.ForwardDefaultSelector = context =>
-                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    WallDisplayAuthenticationHandler.TokenOf(context.Request) is not null
+                        ? WallDisplayAuthenticationHandler.SchemeName
+                        : context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                         || HubAccessToken(context.Request) is not null
                         ? JwtBearerDefaults.AuthenticationScheme
                         : IdentityConstants.ApplicationScheme;
@@ -77,6 +81,7 @@ public static class SecuritySetup
                     },
                 };
             })
+            .AddScheme<AuthenticationSchemeOptions, WallDisplayAuthenticationHandler>(WallDisplayAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
             {
                 options.LoginPath = "/account/login";
@@ -131,7 +136,7 @@ public static class SecuritySetup
         user.RemoteAddress = context.Connection.RemoteIpAddress?.ToString();
         var db = context.RequestServices.GetRequiredService<AppDbContext>();
         await user.InitializeAsync(context.User, db, context.RequestAborted);
-        if (context.User.Identity?.IsAuthenticated == true && !user.IsAuthenticated)
+        if (context.User.Identity?.IsAuthenticated == true && !user.IsAuthenticated && !user.IsDisplay)
         {
             // A valid token or cookie of a user who was deactivated (or deleted) since: treat the request
             // as anonymous, so the API answers 401 and pages send the person to the sign-in page.

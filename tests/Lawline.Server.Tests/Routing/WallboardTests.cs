@@ -222,4 +222,58 @@ public sealed class WallboardTests(SharedInstallations installations) : IClassFi
         Assert.DoesNotContain(board.Alerts, alert => alert.Kind == WallboardAlertKind.LongCall);
         router.LogOut(id);
     }
+
+    [Theory, DatabaseData]
+    public async Task A_repeat_caller_waiting_in_a_queue_raises_an_alert_until_the_call_leaves_the_queue(DatabaseProvider provider)
+    {
+        var factory = await installations.GetAsync(provider);
+        using var admin = await factory.AdminAsync();
+        var a = await admin.CreatePlatformAsync();
+        var b = await admin.CreatePlatformAsync();
+        await ConfigureRouterAsync(factory);
+        var router = factory.Services.GetRequiredService<CallRouter>();
+        using var supervisor = await factory.CreateUserAndSignInAsync(admin, a.Id, LawlineRoles.Supervisor);
+        using var supervisorB = await factory.CreateUserAndSignInAsync(admin, b.Id, LawlineRoles.Supervisor);
+        var queue = RoutingDirectory.QueueFor(a.Id, "LABOR");
+
+        // The same number called again: the flow queues the call as a repeat caller, its call record keyed by the caller leg.
+        var leg = "leg-" + Guid.NewGuid().ToString("N")[..8];
+        var recordId = await factory.WithDatabaseAsync(async db =>
+        {
+            var record = new CallRecord
+            {
+                PlatformId = a.Id,
+                CallerLeg = leg,
+                SipCallId = Guid.NewGuid().ToString("N"),
+                CallerNumber = "+8613912345678",
+                DialedNumber = "12348",
+                ArrivedAt = factory.Clock.GetUtcNow(),
+                SkillCode = "LABOR",
+                QueuedAt = factory.Clock.GetUtcNow(),
+            };
+            db.CallRecords.Add(record);
+            await db.SaveChangesAsync();
+            return record.Id;
+        });
+        router.Enqueue(new CallId(leg), queue, CallPriority.RepeatCaller, "+8613912345678");
+        // An ordinary caller beside it raises nothing.
+        var ordinary = new CallId("leg-" + Guid.NewGuid().ToString("N")[..8]);
+        router.Enqueue(ordinary, queue, CallPriority.Normal, Unique.Mobile());
+
+        // The event pump delivers the queued event in its own time.
+        var alert = await Wait.ForAsync(async () =>
+            (await WallboardAsync(factory, supervisor)).Alerts.SingleOrDefault(x => x.Kind == WallboardAlertKind.RepeatCaller),
+            () => "no repeat-caller alert while the repeat caller waits");
+        Assert.Equal((a.Id, "劳动争议", queue.Value, recordId, "139****5678"), (alert.PlatformId, alert.Subject, alert.QueueId, alert.CallRecordId, alert.CallerNumber));
+        Assert.Equal($"/supervisor/wallboard?platform={a.Id}#queue-{queue.Value}", alert.Link);
+        Assert.True(alert.Value >= 5, $"the alert says how long the caller has waited ({alert.Value} s)");
+        Assert.DoesNotContain((await WallboardAsync(factory, supervisorB)).Alerts, x => x.Kind == WallboardAlertKind.RepeatCaller);
+
+        // The caller hangs up: the alert goes.
+        Assert.True(router.Abandon(new CallId(leg)));
+        await Wait.ForAsync(async () =>
+            (await WallboardAsync(factory, supervisor)).Alerts.Any(x => x.Kind == WallboardAlertKind.RepeatCaller) ? null : "gone",
+            () => "the repeat-caller alert stayed after the caller hung up");
+        router.Abandon(ordinary);
+    }
 }

@@ -13,7 +13,9 @@ namespace Lawline.Server.Routing.Live;
 /// <para>
 /// On connect, a supervisor (<see cref="LawlineRoles.SuperviseCalls"/>) joins one group per platform they see — their
 /// platform and every platform below it, as <see cref="CurrentUser"/> computes it for every request — and an
-/// unrestricted administrator the group of all platforms. Anyone else linked to an agent joins that agent's group
+/// unrestricted administrator the group of all platforms; a wall screen with a display link
+/// (<c>?display_token=…</c>, <see cref="WallDisplayAuthenticationHandler"/>) the groups of its link's platform subtree.
+/// Anyone else linked to an agent joins that agent's group
 /// and sees only their own state and calls. Group membership is fixed for the connection: a platform created
 /// later is seen after reconnecting.
 /// </para>
@@ -32,14 +34,23 @@ internal sealed class RoutingHub(CurrentUser currentUser, AppDbContext db) : Hub
         var aborted = Context.ConnectionAborted;
         // A hub call has its own DI scope: resolve the caller's platforms for it, as the request middleware does.
         await currentUser.InitializeAsync(Context.User ?? new(), db, aborted);
-        if (!currentUser.IsAuthenticated || currentUser.UserId is not { } userId)
+        List<string> groups;
+        if (currentUser.IsDisplay)
+        {
+            // A wall screen: the platforms of its display link, never an agent's group (its token was checked at connect).
+            groups = [.. currentUser.VisiblePlatformIds.Select(PlatformGroup)];
+        }
+        else if (!currentUser.IsAuthenticated || currentUser.UserId is not { } userId)
         {
             // A token of a user who was deactivated since it was issued.
             Context.Abort();
             return;
         }
+        else
+        {
+            groups = await GroupsAsync(userId, aborted);
+        }
 
-        var groups = await GroupsAsync(userId, aborted);
         foreach (var group in groups)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, group, aborted);
@@ -73,14 +84,20 @@ public static class RoutingHubFeature
     public static IHostApplicationBuilder AddRoutingHub(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSignalR();
+        builder.Services.AddSingleton<WallDisplayTokens>();
+        builder.Services.AddScoped<WallDisplayAdministration>();
         builder.Services.AddHostedService<RoutingHubForwarder>();
         return builder;
     }
 
-    /// <summary>Maps <see cref="RoutingHub"/> at <c>/hubs/routing</c> for signed-in users (cookie or bearer token).</summary>
+    /// <summary>
+    /// Maps <see cref="RoutingHub"/> at <c>/hubs/routing</c> for signed-in users (cookie or bearer token) and wall screens
+    /// (display token), and the API that manages display links.
+    /// </summary>
     public static IEndpointRouteBuilder MapRoutingHub(this IEndpointRouteBuilder app)
     {
         app.MapHub<RoutingHub>(RoutingHub.Path).RequireAuthorization();
+        app.MapWallDisplays();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Lawline.Server.Common;
 using Lawline.Server.Data;
 using Lawline.Server.Security;
 using Microsoft.EntityFrameworkCore;
@@ -96,6 +97,9 @@ public enum WallboardAlertKind
 
     /// <summary>A caller just rated 基本满意 or 不满意 (a callback is due).</summary>
     LowRating,
+
+    /// <summary>重复来电: a caller who called again within the repeat window is waiting in a queue.</summary>
+    RepeatCaller,
 }
 
 /// <summary>
@@ -112,7 +116,8 @@ public sealed record WallboardAlert(
     CallRating? Rating = null,
     long? CallRecordId = null,
     int? AgentId = null,
-    string? QueueId = null);
+    string? QueueId = null,
+    string? CallerNumber = null);
 
 /// <summary>A queue row: the router's view now and today's KPIs from the call records.</summary>
 public sealed record WallboardQueue(QueueDto Live, QueueKpis Today);
@@ -151,6 +156,7 @@ public sealed class WallboardService : IHostedService, IDisposable
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
     private static readonly TimeSpan MinimumRefresh = TimeSpan.FromSeconds(1);
     private const int RecentRatingsKept = 100;
+    private const int RepeatCallersKept = 1000;
 
     private readonly IServiceScopeFactory _scopes;
     private readonly RoutingNotifier _routing;
@@ -161,6 +167,7 @@ public sealed class WallboardService : IHostedService, IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<AgentId, DateTimeOffset> _callerQueuedSince = [];
     private readonly LinkedList<WallboardAlert> _lowRatings = [];
+    private readonly Dictionary<CallId, RepeatCaller> _repeatCallers = [];
     private IDisposable? _routingSubscription;
     private IDisposable? _callSubscription;
     private KpiCache? _cache;
@@ -174,6 +181,9 @@ public sealed class WallboardService : IHostedService, IDisposable
         _clock = clock;
         _options = options;
     }
+
+    /// <summary>A repeat caller waiting in <paramref name="QueueId"/> since <paramref name="QueuedAt"/>.</summary>
+    private sealed record RepeatCaller(CallId CallId, QueueId QueueId, DateTimeOffset QueuedAt);
 
     private sealed record KpiCache(DateTimeOffset ComputedAt, DateTimeOffset Day, IReadOnlyDictionary<(int PlatformId, string SkillCode), QueueKpis> Queues);
 
@@ -220,6 +230,22 @@ public sealed class WallboardService : IHostedService, IDisposable
                 lock (_lock)
                 {
                     _callerQueuedSince[offer.AgentId] = offer.At - offer.Waited;
+                }
+                break;
+            case CallQueued { Priority: CallPriority.RepeatCaller } queued:
+                lock (_lock)
+                {
+                    // Bounded: a queue the router dropped without events must not grow this for ever.
+                    if (_repeatCallers.Count < RepeatCallersKept)
+                    {
+                        _repeatCallers[queued.CallId] = new RepeatCaller(queued.CallId, queued.QueueId, queued.At);
+                    }
+                }
+                break;
+            case CallLeftQueue left:
+                lock (_lock)
+                {
+                    _repeatCallers.Remove(left.CallId);
                 }
                 break;
             case AgentStateChanged { To: AgentState.Ready or AgentState.NotReady or AgentState.Offline } change:
@@ -365,11 +391,15 @@ public sealed class WallboardService : IHostedService, IDisposable
 
         Dictionary<AgentId, DateTimeOffset> queuedSince;
         List<WallboardAlert> ratings;
+        List<RepeatCaller> repeatCallers;
         var day = StartOfDay(now);
+        // Only the queues this viewer sees (AgentDesk scoped them): that scopes the repeat callers too.
+        var visibleQueues = queues.ToDictionary(q => q.QueueId);
         lock (_lock)
         {
             queuedSince = new Dictionary<AgentId, DateTimeOffset>(_callerQueuedSince);
             ratings = [.. _lowRatings.Where(a => a.At >= day && Sees(me, a.PlatformId))];
+            repeatCallers = [.. _repeatCallers.Values.Where(r => visibleQueues.ContainsKey(r.QueueId.Value))];
         }
 
         var tiles = agents.Select(a => Tile(a, queuedSince, now)).ToList();
@@ -407,6 +437,29 @@ public sealed class WallboardService : IHostedService, IDisposable
             if (q.LongestWaitSeconds > options.LongestWaitAlertSeconds)
             {
                 alerts.Add(new WallboardAlert(WallboardAlertKind.LongWait, q.PlatformId, q.SkillName, q.LongestWaitSeconds, queueLink, now, QueueId: q.QueueId));
+            }
+        }
+
+        if (repeatCallers.Count > 0)
+        {
+            // The call record of a waiting call is keyed by its caller leg; it gives the (masked) number and the record id.
+            var legs = repeatCallers.Select(r => r.CallId.Value).ToList();
+            var records = await _scopes.ReadAsSystemAsync("wallboard", db => db.CallRecords.AsNoTracking()
+                .Where(r => legs.Contains(r.CallerLeg))
+                .Select(r => new { r.Id, r.CallerLeg, r.CallerNumber })
+                .ToListAsync(cancellationToken), cancellationToken);
+            var byLeg = records.GroupBy(r => r.CallerLeg).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
+            foreach (var repeat in repeatCallers)
+            {
+                var q = visibleQueues[repeat.QueueId.Value];
+                var record = byLeg.GetValueOrDefault(repeat.CallId.Value);
+                // A waiting call has no page of its own yet: the link leads to its queue on the wallboard.
+                alerts.Add(new WallboardAlert(
+                    WallboardAlertKind.RepeatCaller, q.PlatformId, q.SkillName, Seconds(now - repeat.QueuedAt),
+                    $"/supervisor/wallboard?platform={q.PlatformId}#queue-{q.QueueId}", repeat.QueuedAt,
+                    CallRecordId: record?.Id, QueueId: q.QueueId,
+                    // Masked whoever looks: a wallboard is seen by the whole room.
+                    CallerNumber: record is null ? null : PhoneNumberFormatter.Mask(record.CallerNumber)));
             }
         }
 
