@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lawline.Server.Agents;
 using Lawline.Server.Callers;
+using Lawline.Server.Knowledge;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
 using Lawline.Server.Taxonomy;
@@ -45,6 +46,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<IvrFlowVersion> IvrFlowVersions => Set<IvrFlowVersion>();
     public DbSet<AgentStateLog> AgentStateLogs => Set<AgentStateLog>();
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
+    public DbSet<KnowledgeArticle> KnowledgeArticles => Set<KnowledgeArticle>();
+    public DbSet<KnowledgeSynonym> KnowledgeSynonyms => Set<KnowledgeSynonym>();
+    public DbSet<KnowledgeSearchGap> KnowledgeSearchGaps => Set<KnowledgeSearchGap>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -74,6 +78,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<IvrFlowVersion>(builder);
         FilterByPlatform<AgentStateLog>(builder);
         FilterByPlatform<CallbackTask>(builder);
+        // Knowledge shared by every platform has no platform; a platform's own entries follow the usual scope.
+        builder.Entity<KnowledgeArticle>().HasQueryFilter(a =>
+            ScopeIsUnrestricted || a.PlatformId == null || ScopePlatformIds.Contains(a.PlatformId.Value));
+        builder.Entity<KnowledgeSearchGap>().HasQueryFilter(g =>
+            ScopeIsUnrestricted || (g.PlatformId != null && ScopePlatformIds.Contains(g.PlatformId.Value)));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }
@@ -182,6 +191,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         IPlatformOwned owned => owned.PlatformId,
         Platform platform => platform.Id,
         AppUser user => user.PlatformId,
+        KnowledgeArticle article => article.PlatformId,
         _ => null,
     };
 
