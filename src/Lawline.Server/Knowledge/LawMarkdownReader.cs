@@ -35,6 +35,9 @@ public static partial class LawMarkdownReader
     [GeneratedRegex(@"^(?<level>#{1,6})\s+(?<text>.+?)\s*#*$")]
     private static partial Regex Heading();
 
+    [GeneratedRegex(@"[\u200B-\u200D\u2060\uFEFF]")]
+    private static partial Regex Invisible();
+
     [GeneratedRegex(@"[\s\u3000]+")]
     private static partial Regex Spaces();
 
@@ -76,8 +79,9 @@ public static partial class LawMarkdownReader
         while (reader.ReadLine() is { } raw)
         {
             lineNumber++;
-            var line = raw.Trim().TrimStart('\uFEFF');
-            if (line.Length == 0)
+            // Invisible characters (BOM, zero-width spaces) and bare heading marks (`##`) carry nothing.
+            var line = Invisible().Replace(raw, string.Empty).Trim();
+            if (line.Length == 0 || line.All(c => c == '#'))
             {
                 continue;
             }
