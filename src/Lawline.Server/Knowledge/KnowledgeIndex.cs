@@ -249,7 +249,7 @@ public sealed partial class KnowledgeIndex : IDisposable
         try
         {
             var found = filter is null ? searcher.Search(built, top) : searcher.Search(built, filter, top);
-            var highlighter = new Highlighter(new SimpleHTMLFormatter("<em>", "</em>"), new SimpleHTMLEncoder(), new QueryScorer(built))
+            var highlighter = new Highlighter(new SimpleHTMLFormatter("<em>", "</em>"), MarkupEncoder.Instance, new QueryScorer(built))
             {
                 TextFragmenter = new SimpleFragmenter(SnippetLength),
             };
@@ -288,11 +288,12 @@ public sealed partial class KnowledgeIndex : IDisposable
             var fragment = highlighter.GetBestFragment(_analyzer, field, value);
             if (!string.IsNullOrEmpty(fragment))
             {
-                return fragment;
+                // Adjacent highlighted tokens (家庭 暴力) read as one highlighted phrase.
+                return fragment.Replace("</em><em>", string.Empty, StringComparison.Ordinal);
             }
         }
         var body = doc.Get(FBody) ?? string.Empty;
-        return System.Net.WebUtility.HtmlEncode(body.Length <= SnippetLength ? body : body[..SnippetLength] + "…");
+        return MarkupEncoder.Instance.EncodeText(body.Length <= SnippetLength ? body : body[..SnippetLength] + "…");
     }
 
     // ---- query building ----
@@ -369,7 +370,7 @@ public sealed partial class KnowledgeIndex : IDisposable
         }
 
         // The words: the query's own tokens at full weight, synonyms' at a lower one (a phrase when several tokens).
-        var words = Tokens(citation.Rest);
+        var words = Tokens(citation.Rest).Where(t => !QueryStopWords.Contains(t)).ToList();
         var expansions = _synonyms.Expand(text)
             .Select(Tokens)
             .Where(t => t.Count > 0)
@@ -411,6 +412,10 @@ public sealed partial class KnowledgeIndex : IDisposable
     }
 
     private const float SynonymWeight = 0.6f;
+
+    /// <summary>How callers phrase a question, not what it is about: left out of queries (the index keeps every word).</summary>
+    private static readonly HashSet<string> QueryStopWords =
+        ["怎么办", "怎么", "怎样", "什么", "如何", "为什么", "请问", "吗", "呢", "吧", "啊", "呀", "我", "我们", "你", "的", "了", "是", "想", "要", "能", "会", "该"];
 
     internal List<string> Tokens(string text)
     {
@@ -552,6 +557,16 @@ public sealed partial class KnowledgeIndex : IDisposable
             _searchers = null;
             _writer = null;
         }
+    }
+
+    /// <summary>Escapes only what HTML needs (SimpleHTMLEncoder turns every hanzi into a numeric entity).</summary>
+    private sealed class MarkupEncoder : IEncoder
+    {
+        public static readonly MarkupEncoder Instance = new();
+
+        public string EncodeText(string originalText) => originalText
+            .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
     }
 
     private sealed class Bm25SearcherFactory : SearcherFactory

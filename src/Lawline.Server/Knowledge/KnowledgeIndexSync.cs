@@ -96,5 +96,5 @@ public sealed class KnowledgeOptions
 
     /// <summary>A search whose best score is below this is logged as a gap, like one without any hit.</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 1000.0)]
-    public double GapScoreThreshold { get; set; } = 2.0;
+    public double GapScoreThreshold { get; set; } = 5.0;
 }
