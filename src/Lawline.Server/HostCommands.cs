@@ -21,7 +21,25 @@ internal static class HostCommands
         }
         if (hostArgs.Count > 0 && hostArgs[0] is "seed-demo" or "import-laws")
         {
-            return new Command(hostArgs[0], [.. hostArgs.Skip(1)], [.. hostArgs.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal))]);
+            // Positional arguments (import-laws DIR) stay out of the host's configuration: a path starting with '/'
+            // would read as a "/key value" switch and swallow the next setting. "--Key value" keeps its value.
+            var settings = new List<string>();
+            var positional = new List<string>();
+            var rest = hostArgs.Skip(1).ToList();
+            for (var i = 0; i < rest.Count; i++)
+            {
+                if (!rest[i].StartsWith("--", StringComparison.Ordinal))
+                {
+                    positional.Add(rest[i]);
+                    continue;
+                }
+                settings.Add(rest[i]);
+                if (!rest[i].Contains('=', StringComparison.Ordinal) && i + 1 < rest.Count && !rest[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    settings.Add(rest[++i]);
+                }
+            }
+            return new Command(hostArgs[0], [.. settings], [.. positional]);
         }
         return new Command(null, [.. hostArgs], []);
     }

@@ -164,6 +164,9 @@ public sealed class KnowledgeIndexConsistencyTests
         var command = HostCommands.Parse(["import-laws", "../shared/data/laws", "--Database:Provider=Sqlite"]);
         Assert.Equal("import-laws", command.Name);
         Assert.Equal(["../shared/data/laws"], command.CommandArgs);
-        Assert.Contains("--Database:Provider=Sqlite", command.HostArgs);
+        Assert.Equal(["--Database:Provider=Sqlite"], command.HostArgs);
+        var spaced = HostCommands.Parse(["import-laws", "--Lawline:DataDirectory", "/tmp/x", "/srv/laws"]);
+        Assert.Equal(["/srv/laws"], spaced.CommandArgs);
+        Assert.Equal(["--Lawline:DataDirectory", "/tmp/x"], spaced.HostArgs);
     }
 }
