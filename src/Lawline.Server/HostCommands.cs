@@ -6,7 +6,7 @@ namespace Lawline.Server;
 
 /// <summary>
 /// Commands run instead of the web host: `seed-demo` fills the demonstration data; `--demo` on a normal
-/// start does the same on first start.
+/// start does the same on first start; `import-laws DIR` imports the Markdown laws of a folder into the knowledge base.
 /// </summary>
 internal static class HostCommands
 {
@@ -19,9 +19,27 @@ internal static class HostCommands
         {
             hostArgs.Add("--Lawline:Demo=true");
         }
-        if (hostArgs.Count > 0 && hostArgs[0] is "seed-demo")
+        if (hostArgs.Count > 0 && hostArgs[0] is "seed-demo" or "import-laws")
         {
-            return new Command(hostArgs[0], [.. hostArgs.Skip(1)], [.. hostArgs.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal))]);
+            // Positional arguments (import-laws DIR) stay out of the host's configuration: a path starting with '/'
+            // would read as a "/key value" switch and swallow the next setting. "--Key value" keeps its value.
+            var settings = new List<string>();
+            var positional = new List<string>();
+            var rest = hostArgs.Skip(1).ToList();
+            for (var i = 0; i < rest.Count; i++)
+            {
+                if (!rest[i].StartsWith("--", StringComparison.Ordinal))
+                {
+                    positional.Add(rest[i]);
+                    continue;
+                }
+                settings.Add(rest[i]);
+                if (!rest[i].Contains('=', StringComparison.Ordinal) && i + 1 < rest.Count && !rest[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    settings.Add(rest[++i]);
+                }
+            }
+            return new Command(hostArgs[0], [.. settings], [.. positional]);
         }
         return new Command(null, [.. hostArgs], []);
     }
@@ -39,6 +57,28 @@ internal static class HostCommands
                 var summary = await services.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
                 Console.WriteLine(summary);
                 return 0;
+            case "import-laws":
+                if (command.CommandArgs.Length != 1)
+                {
+                    await Console.Error.WriteLineAsync("Usage: import-laws DIR   (a folder of Markdown laws, e.g. ../shared/data/laws)");
+                    return 2;
+                }
+                var migrate = app.Services.GetServices<IHostedService>().OfType<DatabaseInitializer>().Single();
+                await migrate.InitializeAsync(services, demo: false, CancellationToken.None);
+                services.GetRequiredService<CurrentUser>().ActAsSystem("import-laws");
+                try
+                {
+                    var report = await services.GetRequiredService<Knowledge.LawImporter>()
+                        .ImportDirectoryAsync(Path.GetFullPath(command.CommandArgs[0]), CancellationToken.None);
+                    Console.WriteLine(report);
+                    return 0;
+                }
+                catch (Exception e) when (e is Knowledge.LawFormatException or Common.ValidationFailedException)
+                {
+                    var message = e is Common.ValidationFailedException v ? string.Join(" ", v.Errors.SelectMany(x => x.Value)) : e.Message;
+                    await Console.Error.WriteLineAsync($"import-laws: {message} Nothing was imported.");
+                    return 1;
+                }
             default:
                 await Console.Error.WriteLineAsync($"Unknown command '{command.Name}'.");
                 return 2;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lawline.Server.Agents;
 using Lawline.Server.Callers;
+using Lawline.Server.Knowledge;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
 using Lawline.Server.Taxonomy;
@@ -48,6 +49,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<DutyRosterEntry> DutyRoster => Set<DutyRosterEntry>();
     public DbSet<SeatSession> SeatSessions => Set<SeatSession>();
     public DbSet<Routing.Live.WallDisplay> WallDisplays => Set<Routing.Live.WallDisplay>();
+    public DbSet<KnowledgeArticle> KnowledgeArticles => Set<KnowledgeArticle>();
+    public DbSet<KnowledgeSynonym> KnowledgeSynonyms => Set<KnowledgeSynonym>();
+    public DbSet<KnowledgeSearchGap> KnowledgeSearchGaps => Set<KnowledgeSearchGap>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -80,6 +84,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<DutyRosterEntry>(builder);
         FilterByPlatform<SeatSession>(builder);
         FilterByPlatform<Routing.Live.WallDisplay>(builder);
+        // Knowledge shared by every platform has no platform; a platform's own entries follow the usual scope.
+        builder.Entity<KnowledgeArticle>().HasQueryFilter(a =>
+            ScopeIsUnrestricted || a.PlatformId == null || ScopePlatformIds.Contains(a.PlatformId.Value));
+        builder.Entity<KnowledgeSearchGap>().HasQueryFilter(g =>
+            ScopeIsUnrestricted || (g.PlatformId != null && ScopePlatformIds.Contains(g.PlatformId.Value)));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }
@@ -188,6 +197,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         IPlatformOwned owned => owned.PlatformId,
         Platform platform => platform.Id,
         AppUser user => user.PlatformId,
+        KnowledgeArticle article => article.PlatformId,
         _ => null,
     };
 
