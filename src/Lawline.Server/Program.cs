@@ -6,6 +6,7 @@ using Lawline.Server.Data;
 using Lawline.Server.Demo;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
+using Lawline.Server.Sms;
 using Lawline.Server.Taxonomy;
 using Lawline.Server.Routing;
 using Lawline.Server.Routing.Ivr;
@@ -36,6 +37,7 @@ builder.AddTelephony();
 builder.AddIvr();
 builder.AddCallRouting();
 builder.AddRoutingHub();
+builder.AddSms();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -58,6 +60,7 @@ app.MapTelephony();
 app.MapIvr();
 app.MapRouting();
 app.MapRoutingHub();
+app.MapSms();
 app.MapLawlineUi();
 
 await app.RunAsync();

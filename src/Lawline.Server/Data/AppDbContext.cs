@@ -3,6 +3,7 @@ using Lawline.Server.Agents;
 using Lawline.Server.Callers;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
+using Lawline.Server.Sms;
 using Lawline.Server.Taxonomy;
 using Lawline.Server.Routing;
 using Lawline.Server.Routing.Ivr;
@@ -45,6 +46,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<IvrFlowVersion> IvrFlowVersions => Set<IvrFlowVersion>();
     public DbSet<AgentStateLog> AgentStateLogs => Set<AgentStateLog>();
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
+    public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
+    public DbSet<SmsTemplate> SmsTemplates => Set<SmsTemplate>();
+    public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -74,6 +78,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<IvrFlowVersion>(builder);
         FilterByPlatform<AgentStateLog>(builder);
         FilterByPlatform<CallbackTask>(builder);
+        FilterByPlatform<SmsMessage>(builder);
+        // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
+        builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }

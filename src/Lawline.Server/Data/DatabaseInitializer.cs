@@ -57,6 +57,7 @@ internal sealed partial class DatabaseInitializer(
         await Platforms.SkillCatalog.EnsureDefaultsAsync(db, cancellationToken);
         await Taxonomy.TaxonomyFeature.EnsureDefaultTaxonomyAsync(services, cancellationToken);
         await WorkOrders.WorkOrdersFeature.EnsureDefaultTimeLimitsAsync(db, cancellationToken);
+        await Sms.SmsFeature.EnsureDefaultTemplatesAsync(db, services.GetRequiredService<TimeProvider>(), cancellationToken);
         if (demo)
         {
             await services.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
