@@ -47,6 +47,7 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
         {
             // Outside processes (an SMS gateway's delivery reports) need a real socket, not the in-memory test server.
             UseKestrel(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
+            ClientOptions.BaseAddress = new Uri($"http://127.0.0.1:{port}");
             UsesKestrel = true;
         }
         Clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
