@@ -1,7 +1,9 @@
 using System.Net;
 using Lawline.Server.Data;
 using Lawline.Server.Sms;
+using Lawline.Server.Security;
 using Lawline.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lawline.Server.Tests.Sms;
 
@@ -112,5 +114,37 @@ public sealed class SmsOutboxTests
 
         var duplicate = await admin.PostAsync("/api/sms/templates", new SmsTemplateRequest(platform.Id, "survey-link", "x", "y"));
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_message_is_saved_with_the_action_that_caused_it_or_not_at_all()
+    {
+        await using var factory = await LawlineFactory.StartAsync(DatabaseProvider.Sqlite);
+        using var admin = await factory.AdminAsync();
+        var platform = await admin.CreatePlatformAsync();
+        var phone = Unique.Mobile();
+
+        async Task EnqueueAsync(bool commit)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await using var transaction = await db.BeginWriteAsync();
+            await scope.ServiceProvider.GetRequiredService<SmsOutbox>().EnqueueAsync(new SmsRequest(platform.Id, phone, SmsPurpose.CallbackNotice,
+                "callback-notice", new Dictionary<string, string> { ["热线名称"] = "12348", ["时间"] = "17:00" }));
+            await db.SaveChangesAsync();
+            if (commit)
+            {
+                await transaction.CommitAsync();
+            }
+        }
+
+        await EnqueueAsync(commit: false); // the caller's action failed: its transaction rolls back, and the SMS with it
+        Assert.Empty(await admin.GetOkAsync<List<SmsMessageDto>>($"/api/sms?phone={phone}"));
+
+        await EnqueueAsync(commit: true);
+        var saved = Assert.Single(await admin.GetOkAsync<List<SmsMessageDto>>($"/api/sms?phone={phone}"));
+        Assert.Equal(SmsStatus.Queued, saved.Status);
+        Assert.Equal(SmsPurpose.CallbackNotice, saved.Purpose);
     }
 }
