@@ -26,7 +26,7 @@ public sealed class KannelSmsTests
         public required ApiClient Admin { get; init; }
         public required int PlatformId { get; init; }
 
-        public static async Task<Stack> StartAsync()
+        public static async Task<Stack> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
         {
             var smsc = new FakeSmsc();
             KannelGateway? kannel = null;
@@ -35,7 +35,7 @@ public sealed class KannelSmsTests
             {
                 kannel = await KannelGateway.StartAsync(smsc);
                 var port = KannelGateway.FreePort();
-                factory = await LawlineFactory.StartAsync(DatabaseProvider.Sqlite, new Dictionary<string, string?>
+                factory = await LawlineFactory.StartAsync(provider, new Dictionary<string, string?>
                 {
                     [LawlineFactory.KestrelPortSetting] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Sms:Enabled"] = "true",
@@ -190,10 +190,11 @@ public sealed class KannelSmsTests
         Assert.Equal("【12348】您好！我们已收到您的回拨请求，工作人员将于今天下午5点前给您回电，请保持电话畅通。", text);
     }
 
-    [Fact]
-    public async Task Senders_racing_over_the_outbox_send_each_message_once()
+    [Theory]
+    [DatabaseData]
+    public async Task Senders_racing_over_the_outbox_send_each_message_once(DatabaseProvider provider)
     {
-        await using var stack = await Stack.StartAsync();
+        await using var stack = await Stack.StartAsync(provider);
         var phones = Enumerable.Range(0, 8).Select(_ => Unique.Mobile()).ToList();
         var sender = stack.Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SmsSender>().Single();
 

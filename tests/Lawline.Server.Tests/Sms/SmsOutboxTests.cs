@@ -39,10 +39,11 @@ public sealed class SmsOutboxTests
         Assert.Empty(await admin.GetOkAsync<List<SmsMessageDto>>($"/api/sms?phone={phone}"));
     }
 
-    [Fact]
-    public async Task A_number_gets_at_most_five_messages_a_day_and_not_two_within_a_minute()
+    [Theory]
+    [DatabaseData]
+    public async Task A_number_gets_at_most_five_messages_a_day_and_not_two_within_a_minute(DatabaseProvider provider)
     {
-        await using var factory = await LawlineFactory.StartAsync(DatabaseProvider.Sqlite);
+        await using var factory = await LawlineFactory.StartAsync(provider);
         using var admin = await factory.AdminAsync();
         var platform = await admin.CreatePlatformAsync();
         var phone = Unique.Mobile();
