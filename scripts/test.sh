@@ -21,6 +21,8 @@ required_packages=(
     # Default IVR prompts are spoken with espeak-ng (Routing/Ivr tests check the speech path).
     espeak-ng
     libsox-fmt-all
+    # SMS gateway (bearerbox + smsbox) for the SMS outbox's tests, which talk to a fake SMSC over SMPP.
+    kannel
 )
 
 install_missing_packages() {

@@ -7,6 +7,7 @@ using Lawline.Server.Demo;
 using Lawline.Server.Knowledge;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
+using Lawline.Server.Sms;
 using Lawline.Server.Taxonomy;
 using Lawline.Server.Routing;
 using Lawline.Server.Routing.Ivr;
@@ -38,6 +39,7 @@ builder.AddTelephony();
 builder.AddIvr();
 builder.AddCallRouting();
 builder.AddRoutingHub();
+builder.AddSms();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -62,6 +64,7 @@ app.MapTelephony();
 app.MapIvr();
 app.MapRouting();
 app.MapRoutingHub();
+app.MapSms();
 app.MapLawlineUi();
 
 await app.RunAsync();

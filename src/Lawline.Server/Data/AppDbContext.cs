@@ -4,6 +4,7 @@ using Lawline.Server.Callers;
 using Lawline.Server.Knowledge;
 using Lawline.Server.Platforms;
 using Lawline.Server.Security;
+using Lawline.Server.Sms;
 using Lawline.Server.Taxonomy;
 using Lawline.Server.Routing;
 using Lawline.Server.Routing.Ivr;
@@ -52,6 +53,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<KnowledgeArticle> KnowledgeArticles => Set<KnowledgeArticle>();
     public DbSet<KnowledgeSynonym> KnowledgeSynonyms => Set<KnowledgeSynonym>();
     public DbSet<KnowledgeSearchGap> KnowledgeSearchGaps => Set<KnowledgeSearchGap>();
+    public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
+    public DbSet<SmsTemplate> SmsTemplates => Set<SmsTemplate>();
+    public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -89,6 +93,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
             ScopeIsUnrestricted || a.PlatformId == null || ScopePlatformIds.Contains(a.PlatformId.Value));
         builder.Entity<KnowledgeSearchGap>().HasQueryFilter(g =>
             ScopeIsUnrestricted || (g.PlatformId != null && ScopePlatformIds.Contains(g.PlatformId.Value)));
+        FilterByPlatform<SmsMessage>(builder);
+        // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
+        builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
             ScopeIsUnrestricted || (a.PlatformId != null && ScopePlatformIds.Contains(a.PlatformId.Value)));
     }

@@ -58,6 +58,7 @@ internal sealed partial class DatabaseInitializer(
         await Taxonomy.TaxonomyFeature.EnsureDefaultTaxonomyAsync(services, cancellationToken);
         await WorkOrders.WorkOrdersFeature.EnsureDefaultTimeLimitsAsync(db, cancellationToken);
         await Knowledge.KnowledgeFeature.EnsureDefaultSynonymsAsync(db, services.GetRequiredService<TimeProvider>(), cancellationToken);
+        await Sms.SmsFeature.EnsureDefaultTemplatesAsync(db, services.GetRequiredService<TimeProvider>(), cancellationToken);
         if (demo)
         {
             await services.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);

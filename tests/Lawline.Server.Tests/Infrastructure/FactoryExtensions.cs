@@ -7,12 +7,12 @@ public static class FactoryExtensions
 {
     /// <summary>A client without credentials.</summary>
     public static ApiClient Anonymous(this LawlineFactory factory)
-        => new(factory.CreateClient(new() { AllowAutoRedirect = false }), null);
+        => new(factory.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = factory.ClientOptions.BaseAddress }), null);
 
     /// <summary>Gets a bearer token through POST /api/auth/token and returns a client that sends it.</summary>
     public static async Task<ApiClient> SignInAsync(this LawlineFactory factory, string userName, string password)
     {
-        var client = new ApiClient(factory.CreateClient(new() { AllowAutoRedirect = false }), userName);
+        var client = new ApiClient(factory.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = factory.ClientOptions.BaseAddress }), userName);
         var token = await client.PostOkAsync<TokenResponse>("/api/auth/token", new TokenRequest(userName, password), HttpStatusCode.OK);
         client.UseToken(token.AccessToken);
         return client;

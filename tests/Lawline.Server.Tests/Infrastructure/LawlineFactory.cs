@@ -43,6 +43,13 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
         }
         // The real clock's "now", so that ASP.NET Core Identity (which reads the system clock for lockouts)
         // and the app agree; tests move this clock forward when time matters.
+        if (_settings.GetValueOrDefault(KestrelPortSetting) is { } port)
+        {
+            // Outside processes (an SMS gateway's delivery reports) need a real socket, not the in-memory test server.
+            UseKestrel(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
+            ClientOptions.BaseAddress = new Uri($"http://127.0.0.1:{port}");
+            UsesKestrel = true;
+        }
         Clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         Clock.SetLocalTimeZone(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
     }
@@ -52,6 +59,11 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
     public DatabaseProvider Provider => Database.Provider;
 
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>A setting that serves the app on this loopback port with Kestrel (CreateClient then talks to it over TCP).</summary>
+    public const string KestrelPortSetting = "Test:KestrelPort";
+
+    public bool UsesKestrel { get; }
 
     /// <summary>A setting that keeps the system clock in the app (for calls with real phones).</summary>
     public const string SystemClockSetting = "Test:SystemClock";
@@ -67,7 +79,14 @@ public sealed class LawlineFactory : WebApplicationFactory<Program>
         try
         {
             // Builds and starts the host (migrations, first-start initialisation) off the test's thread.
-            await Task.Run(() => factory.Server);
+            if (factory.UsesKestrel)
+            {
+                await Task.Run(factory.StartServer);
+            }
+            else
+            {
+                await Task.Run(() => factory.Server);
+            }
         }
         catch
         {
