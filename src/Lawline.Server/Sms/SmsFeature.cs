@@ -57,9 +57,9 @@ public static partial class SmsFeature
             var message = await service.SendAsync(request, ct);
             return TypedResults.Created($"/api/sms/{message.Id}", message);
         }).WithSummary("Queue an SMS from a template (or free text, supervisors only); blocked messages are recorded with the reason");
-        group.MapGet("/", async (string? phone, int? workOrderId, SmsService service, CancellationToken ct)
-            => TypedResults.Ok(await service.ListAsync(phone, workOrderId, ct)))
-            .WithSummary("The SMS sent to a number (the caller's history) or about a work order, newest first");
+        group.MapGet("/", async (string? phone, int? workOrderId, long? callRecordId, SmsService service, CancellationToken ct)
+            => TypedResults.Ok(await service.ListAsync(phone, workOrderId, ct, callRecordId)))
+            .WithSummary("The SMS sent to a number (the caller's history), about a work order or during a call, newest first");
         group.MapGet("/{id:long}", async (long id, SmsService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(id, ct)));
 
         group.MapGet("/templates", async (SmsService service, CancellationToken ct) => TypedResults.Ok(await service.TemplatesAsync(ct)));

@@ -58,9 +58,9 @@ public sealed class SmsService(AppDbContext db, SmsOutbox outbox, CurrentUser us
         return ToDto(message);
     }
 
-    public async Task<IReadOnlyList<SmsMessageDto>> ListAsync(string? phone, int? workOrderId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SmsMessageDto>> ListAsync(string? phone, int? workOrderId, CancellationToken cancellationToken, long? callRecordId = null)
     {
-        if (string.IsNullOrWhiteSpace(phone) && workOrderId is null)
+        if (string.IsNullOrWhiteSpace(phone) && workOrderId is null && callRecordId is null)
         {
             throw new ValidationFailedException("phone", "Give a phone number or a work order.");
         }
@@ -73,6 +73,10 @@ public sealed class SmsService(AppDbContext db, SmsOutbox outbox, CurrentUser us
         if (workOrderId is not null)
         {
             query = query.Where(m => m.WorkOrderId == workOrderId);
+        }
+        if (callRecordId is not null)
+        {
+            query = query.Where(m => m.CallRecordId == callRecordId);
         }
         var messages = await query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(500).ToListAsync(cancellationToken);
         return [.. messages.Select(ToDto)];

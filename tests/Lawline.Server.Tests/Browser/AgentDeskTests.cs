@@ -37,6 +37,13 @@ public sealed class AgentDeskTests
             return (agent.Id, agent.PlatformId);
         });
 
+        // The law library, as an installation imports it (import-laws).
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("import-laws");
+            await scope.ServiceProvider.GetRequiredService<Lawline.Server.Knowledge.LawImporter>().ImportDirectoryAsync(SharedData.Path("data", "laws"), CancellationToken.None);
+        }
+
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserApp.LaunchChromiumAsync(playwright);
         var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
@@ -90,6 +97,30 @@ public sealed class AgentDeskTests
         await Expect(form.GetByTestId("wo-bound-call")).ToBeVisibleAsync(Patient);
         await Expect(form.GetByTestId("wo-phone")).ToHaveValueAsync(new Regex("139\\s?0714\\s?5566"));
         await form.GetByTestId("wo-question").FillAsync("单位拖欠三个月工资，能否申请劳动仲裁？");
+
+        // The knowledge panel suggests law articles from the question as it is typed; one click cites one.
+        var suggestion = page.GetByTestId("desk-knowledge-hit").First;
+        await Expect(suggestion).ToBeVisibleAsync(Patient);
+        var cited = (await suggestion.Locator(".cell-title").InnerTextAsync()).Trim();
+        Assert.StartsWith("《", cited);
+        await suggestion.GetByTestId("desk-knowledge-insert").ClickAsync();
+        await Expect(form.GetByTestId("wo-legal-basis")).ToHaveValueAsync(cited);
+
+        // A guidance SMS to the caller from a template, its blanks filled, counted in SMS parts.
+        await page.GetByTestId("desk-sms-template").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "法律援助中心引导" }).ClickAsync();
+        foreach (var (name, value) in new[] { ("机构名称", "武汉市法律援助中心"), ("地址", "江岸区沿江大道1号"), ("电话", "027-12348000"), ("办公时间", "工作日9:00-17:00") })
+        {
+            await page.Locator($"[data-testid=desk-sms-value][data-name={name}]").FillAsync(value);
+        }
+        await Expect(page.GetByTestId("desk-sms-preview")).ToContainTextAsync("江岸区沿江大道1号");
+        await Expect(page.GetByTestId("desk-sms-length")).ToContainTextAsync("2 条");
+        await page.GetByTestId("desk-sms-send").ClickAsync();
+        await Expect(page.GetByTestId("desk-sms-sent")).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        var sms = await RoutingTestData.WithDatabaseAsync(app.Services, db => db.SmsMessages.AsNoTracking().SingleAsync(m => m.CallRecordId == record.Id));
+        Assert.Contains("武汉市法律援助中心", sms.Text);
+        Assert.Equal("+8613907145566", sms.To);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "desk-01b-work-order-knowledge-sms.png"), FullPage = true });
 
         await form.GetByTestId("wo-save").ClickAsync();
         await Expect(page.GetByTestId("desk-registered")).ToBeVisibleAsync(Patient);
