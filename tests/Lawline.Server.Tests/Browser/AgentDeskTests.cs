@@ -131,7 +131,7 @@ public sealed class AgentDeskTests
         Assert.Equal("单位拖欠三个月工资，能否申请劳动仲裁？", order.Question);
         await Expect(page.GetByTestId("desk-registered")).ToContainTextAsync(order.Number);
         // The lawyer's tasks count the order, still open (registered, not completed), with a link to the list.
-        await Expect(page.GetByTestId("desk-my-open")).ToContainTextAsync("未办结工单", new() { Timeout = 10_000 });
+        await Expect(page.GetByTestId("desk-my-open")).ToContainTextAsync("未办结工单 1 张", new() { Timeout = 10_000 });
         Assert.Empty(browserErrors);
     }
 
