@@ -52,6 +52,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<KnowledgeArticle> KnowledgeArticles => Set<KnowledgeArticle>();
     public DbSet<KnowledgeSynonym> KnowledgeSynonyms => Set<KnowledgeSynonym>();
     public DbSet<KnowledgeSearchGap> KnowledgeSearchGaps => Set<KnowledgeSearchGap>();
+    public DbSet<SelfService.SelfServiceSession> SelfServiceSessions => Set<SelfService.SelfServiceSession>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -84,6 +85,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<DutyRosterEntry>(builder);
         FilterByPlatform<SeatSession>(builder);
         FilterByPlatform<Routing.Live.WallDisplay>(builder);
+        FilterByPlatform<SelfService.SelfServiceSession>(builder);
         // Knowledge shared by every platform has no platform; a platform's own entries follow the usual scope.
         builder.Entity<KnowledgeArticle>().HasQueryFilter(a =>
             ScopeIsUnrestricted || a.PlatformId == null || ScopePlatformIds.Contains(a.PlatformId.Value));
