@@ -10,7 +10,7 @@ namespace Lawline.Server.Tests.Security;
 public sealed partial class AnonymousAccessTests(SharedInstallations installations) : IClassFixture<SharedInstallations>
 {
     // The only endpoints under /api that answer without credentials, on purpose.
-    private static readonly string[] PublicByDesign = ["POST /api/auth/token"];
+    private static readonly string[] PublicByDesign = ["POST /api/auth/token", "POST /api/self-service/callback-requests"];
 
     // The browsable API reference (Scalar) is documentation, not data.
     private const string ReferencePrefix = "/api/reference";
