@@ -10,6 +10,8 @@ public static class SelfServiceFeature
         builder.Services.AddOptions<SelfServiceOptions>().BindConfiguration(SelfServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallbackRequestLimiter>();
         builder.Services.AddScoped<SelfServiceDesk>();
+        // The self-service page reads the address its circuit was opened from, for the callback rate limit.
+        builder.Services.AddHttpContextAccessor();
         return builder;
     }
 
