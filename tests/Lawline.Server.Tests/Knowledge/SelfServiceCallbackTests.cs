@@ -1,5 +1,6 @@
 using System.Net;
 using Lawline.Server.Data;
+using Lawline.Server.Knowledge;
 using Lawline.Server.Security;
 using Lawline.Server.SelfService;
 using Lawline.Server.Tests.Infrastructure;
@@ -35,6 +36,53 @@ public sealed class SelfServiceCallbackTests : IAsyncLifetime
         await using var scope = _factory.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
         return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    [Fact]
+    public async Task Self_service_answers_only_from_published_entries_shared_or_of_its_own_platform()
+    {
+        using var admin = await _factory.AdminAsync();
+        var own = (await admin.GetOkAsync<List<Lawline.Server.Platforms.PlatformDto>>("/api/platforms")).Single(p => p.Code == PlatformCode);
+        var other = await admin.CreatePlatformAsync();
+        async Task<KnowledgeArticleDto> WriteAsync(int platformId, string marker, bool publish)
+        {
+            using var author = await _factory.CreateUserAndSignInAsync(admin, platformId, LawlineRoles.Supervisor);
+            var draft = await author.PostOkAsync<KnowledgeArticleDto>("/api/knowledge/articles", new SaveKnowledgeArticleRequest
+            {
+                Kind = KnowledgeKind.QAndA, Title = $"宠物狗咬人谁赔偿 {marker}", Question = $"被狗咬伤了怎么办 {marker}",
+                Body = $"动物饲养人或者管理人应当承担侵权责任。{marker}",
+            });
+            if (!publish)
+            {
+                return draft;
+            }
+            using var reviewer = await _factory.CreateUserAndSignInAsync(admin, platformId, LawlineRoles.Supervisor);
+            var submitted = await author.PostOkAsync<KnowledgeArticleDto>($"/api/knowledge/articles/{draft.Id}/transitions",
+                new KnowledgeTransitionRequest(KnowledgeAction.Submit, draft.Version), HttpStatusCode.OK);
+            return await reviewer.PostOkAsync<KnowledgeArticleDto>($"/api/knowledge/articles/{draft.Id}/transitions",
+                new KnowledgeTransitionRequest(KnowledgeAction.Publish, submitted.Version), HttpStatusCode.OK);
+        }
+        var published = await WriteAsync(own.Id, "zqpublished", publish: true);
+        await WriteAsync(own.Id, "zqdraft", publish: false);
+        await WriteAsync(other.Id, "zqelsewhere", publish: true);
+
+        async Task<SelfServiceResult> AskAsync(string question, long? session = null)
+        {
+            await using var scope = _factory.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem(SelfServiceDesk.ActorName);
+            return await scope.ServiceProvider.GetRequiredService<SelfServiceDesk>().AskAsync(session, question, CancellationToken.None);
+        }
+        var found = await AskAsync("zqpublished");
+        Assert.Equal(published.Id, Assert.Single(found.Answers).Id);
+        Assert.Contains("<em>", found.Answers[0].Snippet, StringComparison.Ordinal);
+        Assert.Empty((await AskAsync("zqdraft", found.SessionId)).Answers);
+        Assert.Empty((await AskAsync("zqelsewhere", found.SessionId)).Answers);
+
+        // One visit, three questions, no callback; the unanswered ones are gaps for the editors.
+        var session = await QueryAsync(db => db.SelfServiceSessions.SingleAsync(s => s.Id == found.SessionId));
+        Assert.Equal(3, session.Queries);
+        Assert.False(session.AskedForHuman);
+        Assert.True(await QueryAsync(db => db.KnowledgeSearchGaps.AnyAsync(g => g.Query == "zqdraft")));
     }
 
     [Fact]
