@@ -56,6 +56,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<SmsMessage> SmsMessages => Set<SmsMessage>();
     public DbSet<SmsTemplate> SmsTemplates => Set<SmsTemplate>();
     public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
+    public DbSet<SelfService.SelfServiceSession> SelfServiceSessions => Set<SelfService.SelfServiceSession>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -88,6 +89,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<DutyRosterEntry>(builder);
         FilterByPlatform<SeatSession>(builder);
         FilterByPlatform<Routing.Live.WallDisplay>(builder);
+        FilterByPlatform<SelfService.SelfServiceSession>(builder);
         // Knowledge shared by every platform has no platform; a platform's own entries follow the usual scope.
         builder.Entity<KnowledgeArticle>().HasQueryFilter(a =>
             ScopeIsUnrestricted || a.PlatformId == null || ScopePlatformIds.Contains(a.PlatformId.Value));

@@ -20,7 +20,8 @@ public static class DemoFeature
 /// <summary>
 /// Fills a demonstration installation: a city 12348 platform with two district sub-platforms, a small court
 /// 12368 tree, the skill catalogue, eight law firms, forty duty lawyers with seats, and a user for every
-/// role. Every record is flagged <c>IsDemo</c> and named "（演示）" so nobody mistakes it for real data.
+/// role, and the knowledge base's demo Q&amp;As, procedures and agencies. Every record is flagged <c>IsDemo</c> and named
+/// "（演示）" (knowledge entries, which have no such flag, are tagged 演示) so nobody mistakes it for real data.
 /// Running it again changes nothing.
 /// </summary>
 public sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, TimeProvider clock)
@@ -53,7 +54,11 @@ public sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Time
     {
         if (await db.Platforms.IgnoreQueryFilters().AnyAsync(p => p.Code == CityCode, cancellationToken))
         {
-            return "Demo data is already present; nothing changed.";
+            // An installation seeded before the knowledge base had demo entries gets them now.
+            var late = await Knowledge.KnowledgeDefaults.EnsureDemoEntriesAsync(db, clock, cancellationToken);
+            return late.Count == 0
+                ? "Demo data is already present; nothing changed."
+                : $"Demo data is already present; {late.Count} demo knowledge entries added.";
         }
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
@@ -191,6 +196,9 @@ public sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Time
             }
             await users.AddToRoleAsync(user, role);
         }
+        // Q&As, procedures and agencies (tagged 演示, agencies named （示例）), published and shared; the search index
+        // picks them up when it catches up with the database at start-up.
+        var knowledge = await Knowledge.KnowledgeDefaults.EnsureDemoEntriesAsync(db, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         var passwordNote = string.IsNullOrEmpty(configured)
@@ -198,7 +206,7 @@ public sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Time
             : $"password for every demo account: the value of {DemoPasswordVariable}";
         return $"""
             Demo data created: 5 platforms, {skills.Count} skills, {citySeats.Count + jianganSeats.Count + hongshanSeats.Count + 3} seats,
-            {firms.Count} law firms, {lawyers.Count} duty lawyers, {accounts.Length} demo accounts
+            {firms.Count} law firms, {lawyers.Count} duty lawyers, {knowledge.Count} knowledge entries, {accounts.Length} demo accounts
             ({string.Join(", ", accounts.Select(a => a.User))});
             {passwordNote}
             """;

@@ -80,7 +80,10 @@ public static class KnowledgeFeature
         return app;
     }
 
-    /// <summary>On a new installation, the common lay terms a caller uses and the words the law uses for them.</summary>
+    /// <summary>
+    /// On a new installation, the lay terms callers use and the words the law uses for them, from
+    /// Knowledge/Data/default-synonyms.json (embedded): each term with its synonyms becomes one group.
+    /// </summary>
     public static async Task EnsureDefaultSynonymsAsync(AppDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await db.KnowledgeSynonyms.AnyAsync(cancellationToken))
@@ -88,53 +91,10 @@ public static class KnowledgeFeature
             return;
         }
         var now = clock.GetUtcNow();
-        foreach (var group in DefaultSynonyms)
+        foreach (var group in await KnowledgeDefaults.SynonymsAsync(cancellationToken))
         {
-            db.KnowledgeSynonyms.Add(new KnowledgeSynonym { Term = group[0], Synonyms = [.. group.Skip(1)], UpdatedAt = now });
+            db.KnowledgeSynonyms.Add(new KnowledgeSynonym { Term = group.Term, Synonyms = group.Synonyms, UpdatedAt = now });
         }
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    public static readonly IReadOnlyList<string[]> DefaultSynonyms =
-    [
-        ["欠薪", "拖欠工资", "拖欠劳动报酬", "克扣工资", "未足额支付劳动报酬"],
-        ["工资", "劳动报酬"],
-        ["加班费", "加班工资", "延长工作时间"],
-        ["双倍工资", "二倍的工资", "二倍工资"],
-        ["没签合同", "未订立书面劳动合同", "未签劳动合同"],
-        ["辞退", "开除", "炒鱿鱼", "解除劳动合同"],
-        ["补偿金", "经济补偿", "遣散费"],
-        ["老板", "用人单位", "雇主"],
-        ["员工", "劳动者", "职工"],
-        ["工伤", "工伤认定", "因工受伤", "工伤保险"],
-        ["社保", "社会保险"],
-        ["劳动仲裁", "劳动争议仲裁", "仲裁委员会"],
-        ["离婚", "解除婚姻关系", "离婚诉讼"],
-        ["结婚", "婚姻登记", "结婚登记"],
-        ["家暴", "家庭暴力", "人身安全保护令"],
-        ["打我", "殴打", "家庭暴力"],
-        ["老公", "丈夫", "配偶"],
-        ["老婆", "妻子", "配偶"],
-        ["彩礼", "婚约财产"],
-        ["抚养费", "子女抚养费"],
-        ["抚养权", "直接抚养"],
-        ["赡养费", "赡养", "赡养义务"],
-        ["夫妻财产", "夫妻共同财产", "财产分割"],
-        ["遗产", "继承", "遗嘱"],
-        ["小孩", "未成年人", "未成年子女"],
-        ["借钱不还", "借款合同", "民间借贷", "欠款"],
-        ["欠条", "借条", "借据"],
-        ["房东", "出租人"],
-        ["租客", "承租人"],
-        ["房租", "租金"],
-        ["押金", "保证金"],
-        ["商家", "经营者"],
-        ["假货", "欺诈", "假冒伪劣"],
-        ["退货", "无理由退货", "退换货"],
-        ["车祸", "交通事故", "机动车交通事故"],
-        ["打官司", "起诉", "提起诉讼"],
-        ["法援", "法律援助", "免费律师"],
-        ["调解", "人民调解"],
-        ["强制执行", "申请执行", "判决不执行"],
-    ];
 }

@@ -133,6 +133,47 @@ public static partial class ServerMessages
         new(Exact("Weeks start on a Monday, and the two weeks must differ."), "Server.RosterWeeks"),
         new(Exact("Choose a seat of your platform."), "Server.ChooseOwnSeat"),
         new(Pattern("^Seat (.*) is taken by (.*)\\. Choose another seat\\.$"), "Server.SeatTaken"),
+        // Knowledge base.
+        new(Exact("A title is required."), "Server.Knowledge.TitleRequired"),
+        new(Exact("The answer (body) is required."), "Server.Knowledge.AnswerRequired"),
+        new(Exact("The text (body) is required."), "Server.Knowledge.TextRequired"),
+        new(Exact("A Q&A needs the question."), "Server.Knowledge.QuestionRequired"),
+        new(Exact("A law article needs the law's title."), "Server.Knowledge.LawTitleRequired"),
+        new(Exact("A law article needs its number (1–9999)."), "Server.Knowledge.ArticleNumber"),
+        new(Pattern("^(第.+条) of (.+) already exists\\.$"), "Server.Knowledge.ArticleExists"),
+        new(Exact("An agency needs an address or a phone number."), "Server.Knowledge.AgencyContact"),
+        new(Exact("At most 10 tags of 1–32 characters."), "Server.Knowledge.Tags"),
+        new(Exact("The review date falls after the expiry."), "Server.Knowledge.ReviewAfterExpiry"),
+        new(Pattern("^At most (\\d+) characters\\.$"), "Server.Knowledge.MaxLength"),
+        new(Pattern("^The entry was changed by someone else \\(version (\\d+), you sent (\\d+)\\); reload it\\.$"), "Server.Knowledge.Conflict"),
+        new(Exact("Only editors (supervisors, managers, experts, administrators) write entries; lawyers propose them from work orders."), "Server.Knowledge.OnlyEditorsWrite"),
+        new(Exact("Only editors change entries; a lawyer changes only their own drafts."), "Server.Knowledge.OnlyEditorsChange"),
+        new(Exact("Shared entries (laws, national procedures) are maintained by administrators."), "Server.Knowledge.SharedByAdmins"),
+        new(Exact("Only supervisors, platform managers and administrators review and publish entries."), "Server.Knowledge.OnlyReviewers"),
+        new(Exact("The author cannot approve their own entry; another reviewer must publish it."), "Server.Knowledge.OwnEntry"),
+        new(Pattern("^Only a draft can be submitted for review; this entry is (\\w+)\\.$"), "Server.Knowledge.OnlyDraftSubmitted"),
+        new(Pattern("^Only an entry in review can be published; this entry is (\\w+)\\.$"), "Server.Knowledge.OnlyInReviewPublished"),
+        new(Pattern("^Only an entry in review can be sent back; this entry is (\\w+)\\.$"), "Server.Knowledge.OnlyInReviewRejected"),
+        new(Pattern("^Only a published entry can be retired; this entry is (\\w+)\\.$"), "Server.Knowledge.OnlyPublishedRetired"),
+        new(Exact("Say why the entry is sent back."), "Server.Knowledge.SayWhy"),
+        new(Exact("The kind of an entry cannot change; create a new entry instead."), "Server.Knowledge.KindFixed"),
+        new(Pattern("^Work order (.+) is not completed yet; propose its answer once it is\\.$"), "Server.Knowledge.NotCompleted"),
+        new(Pattern("^Work order (.+) has no question and answer to propose\\.$"), "Server.Knowledge.NoAnswer"),
+        new(Pattern("^Work order (.+) has already been proposed\\.$"), "Server.Knowledge.AlreadyProposed"),
+        new(Pattern("^A term is 1–(\\d+) characters\\.$"), "Server.Knowledge.TermLength"),
+        new(Exact("Give 1–20 synonyms."), "Server.Knowledge.SynonymCount"),
+        new(Pattern("^Each synonym is 1–(\\d+) characters\\.$"), "Server.Knowledge.SynonymLength"),
+        new(Exact("A term is not its own synonym."), "Server.Knowledge.NotOwnSynonym"),
+        new(Pattern("^'(.*)' already has synonyms; edit that entry\\.$"), "Server.Knowledge.TermTaken"),
+        new(Exact("Type what to search for (q)."), "Server.Knowledge.TypeQuery"),
+        new(Pattern("^A search is at most (\\d+) characters\\.$"), "Server.Knowledge.QueryLength"),
+        // Self-service.
+        new(Exact("Type your question."), "Server.SelfService.TypeQuestion"),
+        new(Pattern("^A question is at most (\\d+) characters\\.$"), "Server.SelfService.QuestionLength"),
+        new(Exact("Give the phone number the lawyer should call."), "Server.SelfService.PhoneRequired"),
+        new(Pattern("^A name is at most (\\d+) characters\\.$"), "Server.SelfService.NameLength"),
+        new(Exact("Self-service is not available: no 12348 platform is set up for it."), "Server.SelfService.Unavailable"),
+        new(Exact("Self-service is not available: the platform has nobody to take callback requests."), "Server.SelfService.NoOwner"),
     ];
 
     public static string Translate(string message, IStringLocalizer<UiText> text)
@@ -201,6 +242,10 @@ public static partial class ServerMessages
         if (Enum.TryParse<Routing.CallbackStatus>(value, out var callbackStatus))
         {
             return text.Enum(callbackStatus);
+        }
+        if (Enum.TryParse<Knowledge.KnowledgeStatus>(value, out var knowledgeStatus))
+        {
+            return text.Enum(knowledgeStatus);
         }
         if (Enum.TryParse<DayOfWeek>(value, out var day))
         {
