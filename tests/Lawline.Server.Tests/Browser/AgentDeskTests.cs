@@ -99,7 +99,9 @@ public sealed class AgentDeskTests
         await form.GetByTestId("wo-question").FillAsync("单位拖欠三个月工资，能否申请劳动仲裁？");
 
         // The knowledge panel suggests law articles from the question as it is typed; one click cites one.
-        var suggestion = page.GetByTestId("desk-knowledge-hit").First;
+        // (the demo's Q&A come first for a question like this; a law article is cited by its citation)
+        await Expect(page.GetByTestId("desk-knowledge-hit").First).ToBeVisibleAsync(Patient);
+        var suggestion = page.Locator("[data-testid=desk-knowledge-hit][data-kind=LawArticle]").First;
         await Expect(suggestion).ToBeVisibleAsync(Patient);
         var cited = (await suggestion.Locator(".cell-title").InnerTextAsync()).Trim();
         Assert.StartsWith("《", cited);
