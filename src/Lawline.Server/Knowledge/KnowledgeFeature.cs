@@ -88,12 +88,35 @@ public static class KnowledgeFeature
             return;
         }
         var now = clock.GetUtcNow();
-        foreach (var group in DefaultSynonyms)
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in DefaultSynonyms.Concat(CallerTermSynonyms()))
         {
-            db.KnowledgeSynonyms.Add(new KnowledgeSynonym { Term = group[0], Synonyms = [.. group.Skip(1)], UpdatedAt = now });
+            // One row per term (the unique key): a term in both lists keeps the first list's group.
+            if (terms.Add(group[0]))
+            {
+                db.KnowledgeSynonyms.Add(new KnowledgeSynonym { Term = group[0], Synonyms = [.. group.Skip(1)], UpdatedAt = now });
+            }
         }
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The words callers use mapped to the words the laws use (Data/default-synonyms.json: 欠薪 → 拖欠, 劳动报酬; 炒鱿鱼,
+    /// 老赖, 造谣 …; every synonym is checked to occur in the law texts by bench/Lawline.KnowledgeBench/eval/validate.py).
+    /// </summary>
+    public static IReadOnlyList<string[]> CallerTermSynonyms()
+    {
+        using var stream = typeof(KnowledgeFeature).Assembly.GetManifestResourceStream("Lawline.Server.Knowledge.default-synonyms.json");
+        if (stream is null)
+        {
+            return [];
+        }
+        var entries = System.Text.Json.JsonSerializer.Deserialize<List<SynonymEntry>>(stream, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)) ?? [];
+        return [.. entries.Where(e => !string.IsNullOrWhiteSpace(e.Term) && e.Synonyms is { Count: > 0 })
+            .Select(e => (string[])[e.Term.Trim(), .. e.Synonyms!.Select(s => s.Trim()).Where(s => s.Length > 0)])];
+    }
+
+    private sealed record SynonymEntry(string Term, List<string>? Synonyms);
 
     public static readonly IReadOnlyList<string[]> DefaultSynonyms =
     [
