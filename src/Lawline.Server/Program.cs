@@ -13,6 +13,7 @@ using Lawline.Server.Taxonomy;
 using Lawline.Server.Routing;
 using Lawline.Server.Routing.Ivr;
 using Lawline.Server.Routing.Live;
+using Lawline.Server.Satisfaction;
 using Lawline.Server.Telephony;
 using Lawline.Server.WorkOrders;
 
@@ -42,6 +43,7 @@ builder.AddIvr();
 builder.AddCallRouting();
 builder.AddRoutingHub();
 builder.AddSms();
+builder.AddSatisfaction();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -68,6 +70,7 @@ app.MapIvr();
 app.MapRouting();
 app.MapRoutingHub();
 app.MapSms();
+app.MapSatisfaction();
 app.MapLawlineUi();
 
 await app.RunAsync();

@@ -239,6 +239,7 @@ public sealed partial class CallFlow
                         r.TalkEndedAt = talkEnded;
                         r.CallerHungUpFirst = true;
                     }, cancellationToken);
+                    await InviteToSurveyBySmsAsync(caller, cancellationToken);
                     return new OfferOutcome(null);
                 }
 
