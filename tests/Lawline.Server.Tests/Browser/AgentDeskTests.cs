@@ -101,10 +101,11 @@ public sealed class AgentDeskTests
         // The knowledge panel suggests law articles from the question as it is typed; one click cites one.
         // (the demo's Q&A come first for a question like this; a law article is cited by its citation)
         await Expect(page.GetByTestId("desk-knowledge-hit").First).ToBeVisibleAsync(Patient);
-        var suggestion = page.Locator("[data-testid=desk-knowledge-hit][data-kind=LawArticle]").First;
+        // A question about unpaid wages and labour arbitration finds the Labour Dispute Mediation and Arbitration Law.
+        var suggestion = page.Locator("[data-testid=desk-knowledge-hit][data-kind=LawArticle]", new() { HasText = "《劳动争议调解仲裁法》" }).First;
         await Expect(suggestion).ToBeVisibleAsync(Patient);
         var cited = (await suggestion.Locator(".cell-title").InnerTextAsync()).Trim();
-        Assert.StartsWith("《", cited);
+        Assert.StartsWith("《劳动争议调解仲裁法》第", cited);
         await suggestion.GetByTestId("desk-knowledge-insert").ClickAsync();
         await Expect(form.GetByTestId("wo-legal-basis")).ToHaveValueAsync(cited);
 
