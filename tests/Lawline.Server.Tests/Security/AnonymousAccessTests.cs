@@ -11,8 +11,13 @@ public sealed partial class AnonymousAccessTests(SharedInstallations installatio
 {
     // The only endpoints under /api that answer without credentials, on purpose.
     // Kannel's delivery reports carry no credentials: that endpoint checks a shared secret in its URL instead
-    // (403 without it, see Sms/KannelSmsTests). Citizens ask for a callback from the self-service page without signing in.
-    private static readonly string[] PublicByDesign = ["POST /api/auth/token", "GET /api/sms/dlr", "POST /api/sms/dlr", "POST /api/self-service/callback-requests"];
+    // (403 without it, see Sms/KannelSmsTests). Citizens ask for a callback from the self-service page, and answer an
+    // SMS survey link (the unguessable one-time token is the credential, see Satisfaction/SmsSurveyTests), without signing in.
+    private static readonly string[] PublicByDesign =
+    [
+        "POST /api/auth/token", "GET /api/sms/dlr", "POST /api/sms/dlr", "POST /api/self-service/callback-requests",
+        "GET /api/survey/{token}", "POST /api/survey/{token}",
+    ];
 
     // The browsable API reference (Scalar) is documentation, not data.
     private const string ReferencePrefix = "/api/reference";
