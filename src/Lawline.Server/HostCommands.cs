@@ -6,7 +6,8 @@ namespace Lawline.Server;
 
 /// <summary>
 /// Commands run instead of the web host: `seed-demo` fills the demonstration data; `--demo` on a normal
-/// start does the same on first start; `import-laws DIR` imports the Markdown laws of a folder into the knowledge base.
+/// start does the same on first start; `import-laws DIR` imports the Markdown laws of a folder into the knowledge base;
+/// `rebuild-rollups` recomputes the analytics rollups from the raw calls and work orders.
 /// </summary>
 internal static class HostCommands
 {
@@ -19,7 +20,7 @@ internal static class HostCommands
         {
             hostArgs.Add("--Lawline:Demo=true");
         }
-        if (hostArgs.Count > 0 && hostArgs[0] is "seed-demo" or "import-laws")
+        if (hostArgs.Count > 0 && hostArgs[0] is "seed-demo" or "import-laws" or "rebuild-rollups")
         {
             // Positional arguments (import-laws DIR) stay out of the host's configuration: a path starting with '/'
             // would read as a "/key value" switch and swallow the next setting. "--Key value" keeps its value.
@@ -79,6 +80,12 @@ internal static class HostCommands
                     await Console.Error.WriteLineAsync($"import-laws: {message} Nothing was imported.");
                     return 1;
                 }
+            case "rebuild-rollups":
+                var start = app.Services.GetServices<IHostedService>().OfType<DatabaseInitializer>().Single();
+                await start.InitializeAsync(services, demo: false, CancellationToken.None);
+                var days = await services.GetRequiredService<Analytics.RollupWorker>().RebuildAsync(CancellationToken.None);
+                Console.WriteLine($"Rollups rebuilt from the raw records: {days} platform-days.");
+                return 0;
             default:
                 await Console.Error.WriteLineAsync($"Unknown command '{command.Name}'.");
                 return 2;

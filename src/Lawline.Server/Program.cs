@@ -1,5 +1,6 @@
 using Lawline.Server;
 using Lawline.Server.Agents;
+using Lawline.Server.Analytics;
 using Lawline.Server.Callers;
 using Lawline.Server.Components;
 using Lawline.Server.Data;
@@ -44,6 +45,7 @@ builder.AddCallRouting();
 builder.AddRoutingHub();
 builder.AddSms();
 builder.AddSatisfaction();
+builder.AddAnalytics();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -71,6 +73,7 @@ app.MapRouting();
 app.MapRoutingHub();
 app.MapSms();
 app.MapSatisfaction();
+app.MapAnalytics();
 app.MapLawlineUi();
 
 await app.RunAsync();

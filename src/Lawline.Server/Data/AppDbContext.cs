@@ -58,6 +58,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
     public DbSet<SelfService.SelfServiceSession> SelfServiceSessions => Set<SelfService.SelfServiceSession>();
     public DbSet<Satisfaction.SurveyInvitation> SurveyInvitations => Set<Satisfaction.SurveyInvitation>();
+    public DbSet<Analytics.RollupMark> RollupMarks => Set<Analytics.RollupMark>();
+    public DbSet<Analytics.CallDayStat> CallDayStats => Set<Analytics.CallDayStat>();
+    public DbSet<Analytics.CallHourStat> CallHourStats => Set<Analytics.CallHourStat>();
+    public DbSet<Analytics.CallRegionStat> CallRegionStats => Set<Analytics.CallRegionStat>();
+    public DbSet<Analytics.WorkOrderDayStat> WorkOrderDayStats => Set<Analytics.WorkOrderDayStat>();
+    public DbSet<Analytics.WorkOrderRegionStat> WorkOrderRegionStats => Set<Analytics.WorkOrderRegionStat>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -98,6 +104,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
             ScopeIsUnrestricted || (g.PlatformId != null && ScopePlatformIds.Contains(g.PlatformId.Value)));
         FilterByPlatform<SmsMessage>(builder);
         FilterByPlatform<Satisfaction.SurveyInvitation>(builder);
+        FilterByPlatform<Analytics.CallDayStat>(builder);
+        FilterByPlatform<Analytics.CallHourStat>(builder);
+        FilterByPlatform<Analytics.CallRegionStat>(builder);
+        FilterByPlatform<Analytics.WorkOrderDayStat>(builder);
+        FilterByPlatform<Analytics.WorkOrderRegionStat>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
         builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
@@ -127,6 +138,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // The days whose rollups this change touches are marked in the same save (Analytics: nothing missed).
+        Analytics.RollupMarker.Mark(this);
         var pending = CaptureChanges();
         if (pending.Count == 0)
         {

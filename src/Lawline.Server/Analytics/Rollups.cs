@@ -1,0 +1,237 @@
+using Lawline.Server.Callers;
+using Lawline.Server.Data;
+using Lawline.Server.Platforms;
+using Lawline.Server.WorkOrders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Lawline.Server.Analytics;
+
+/// <summary>
+/// A (platform, Beijing day) whose rollups must be recomputed: written in the same SaveChanges as any change to a call
+/// record or a work order of that day, and removed in the same transaction that rewrites the day's rollups. Append-only,
+/// so two writers never contend for a row; several marks of one day are one recomputation.
+/// </summary>
+public sealed class RollupMark : INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+}
+
+/// <summary>
+/// Calls of one platform and Beijing day, per skill (empty: never reached a queue) and answering agent (0: not
+/// answered). Sums, not averages, so any period and any set of platforms adds up exactly.
+/// </summary>
+public sealed class CallDayStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public string SkillCode { get; set; } = "";
+
+    public int AgentId { get; set; }
+
+    /// <summary>呼入总量: inbound calls that arrived (including those that ended in the IVR).</summary>
+    public int Inbound { get; set; }
+
+    /// <summary>转人工量: inbound calls that asked for an agent (queued).</summary>
+    public int Requests { get; set; }
+
+    public int Answered { get; set; }
+
+    /// <summary>Answered within <see cref="KpiDefinitions.ServiceLevelTarget"/> of queuing.</summary>
+    public int AnsweredInTarget { get; set; }
+
+    /// <summary>Hung up while queued or while an agent's phone rang (a callback request is not an abandonment).</summary>
+    public int Abandoned { get; set; }
+
+    public int CallbackRequests { get; set; }
+
+    /// <summary>Seconds from queuing to answer, summed over answered calls (ASA).</summary>
+    public long WaitSeconds { get; set; }
+
+    /// <summary>Seconds from answer to the end of talk, summed over answered calls with a talk end.</summary>
+    public long TalkSeconds { get; set; }
+
+    public int Talked { get; set; }
+
+    /// <summary>Seconds of wrap-up after talk, summed over calls with a wrap-up end.</summary>
+    public long WrapSeconds { get; set; }
+
+    public int WrappedUp { get; set; }
+
+    public int Rated { get; set; }
+
+    public int Satisfied { get; set; }
+
+    public int BasicallySatisfied { get; set; }
+
+    public int Dissatisfied { get; set; }
+
+    /// <summary>Calls from a number that had called the same platform within the repeat window before.</summary>
+    public int RepeatCalls { get; set; }
+
+    /// <summary>Calls whose number belongs to a province other than the platform's service region.</summary>
+    public int OutOfRegion { get; set; }
+
+    /// <summary>Calls whose number's province is known (the out-of-region share's denominator).</summary>
+    public int RegionKnown { get; set; }
+
+    /// <summary>Outbound calls (callbacks, 回访) placed by or for agents of the platform.</summary>
+    public int Outbound { get; set; }
+}
+
+/// <summary>Inbound calls per platform, Beijing day and hour (the hour × weekday heatmap).</summary>
+public sealed class CallHourStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public int Hour { get; set; }
+
+    public int Inbound { get; set; }
+
+    public int Answered { get; set; }
+}
+
+/// <summary>Inbound calls per platform, Beijing day and the caller number's province and city (empty: unknown).</summary>
+public sealed class CallRegionStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public string Province { get; set; } = "";
+
+    public string City { get; set; } = "";
+
+    public int Inbound { get; set; }
+
+    public int Answered { get; set; }
+}
+
+/// <summary>
+/// Work orders by the Beijing day they were created (a cohort: completion and ratings count on the creation day, so a
+/// period's completion rate is "of those created in the period, how many are completed"), per category, channel and type.
+/// </summary>
+public sealed class WorkOrderDayStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    /// <summary>The category's code (any level of the taxonomy is a prefix of it); empty when not classified.</summary>
+    public string CategoryCode { get; set; } = "";
+
+    public WorkOrderChannel Channel { get; set; }
+
+    public WorkOrderType Type { get; set; }
+
+    public int Created { get; set; }
+
+    public int Completed { get; set; }
+
+    public int CompletedOnTime { get; set; }
+
+    /// <summary>Answered on the line at the first contact and never reopened (首呼解决).</summary>
+    public int FirstContactResolved { get; set; }
+
+    public int Referred { get; set; }
+
+    public int HandedOver { get; set; }
+
+    public int Escalated { get; set; }
+
+    public int Reopened { get; set; }
+
+    public int Rated { get; set; }
+
+    public int Satisfied { get; set; }
+
+    public int BasicallySatisfied { get; set; }
+
+    public int Dissatisfied { get; set; }
+}
+
+/// <summary>Work orders by creation day, the caller's province and city, and caller type.</summary>
+public sealed class WorkOrderRegionStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public string Province { get; set; } = "";
+
+    public string City { get; set; } = "";
+
+    public CallerType CallerType { get; set; }
+
+    public int Created { get; set; }
+}
+
+internal sealed class RollupConfiguration :
+    IEntityTypeConfiguration<RollupMark>,
+    IEntityTypeConfiguration<CallDayStat>,
+    IEntityTypeConfiguration<CallHourStat>,
+    IEntityTypeConfiguration<CallRegionStat>,
+    IEntityTypeConfiguration<WorkOrderDayStat>,
+    IEntityTypeConfiguration<WorkOrderRegionStat>
+{
+    public void Configure(EntityTypeBuilder<RollupMark> builder)
+    {
+        builder.ToTable("RollupMarks");
+        builder.HasIndex(m => new { m.PlatformId, m.Day });
+    }
+
+    public void Configure(EntityTypeBuilder<CallDayStat> builder)
+    {
+        builder.ToTable("CallDayStats");
+        builder.Property(s => s.SkillCode).HasMaxLength(32);
+        builder.HasIndex(s => new { s.PlatformId, s.Day, s.SkillCode, s.AgentId }).IsUnique();
+        builder.HasIndex(s => s.Day);
+    }
+
+    public void Configure(EntityTypeBuilder<CallHourStat> builder)
+    {
+        builder.ToTable("CallHourStats");
+        builder.HasIndex(s => new { s.PlatformId, s.Day, s.Hour }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<CallRegionStat> builder)
+    {
+        builder.ToTable("CallRegionStats");
+        builder.Property(s => s.Province).HasMaxLength(32);
+        builder.Property(s => s.City).HasMaxLength(32);
+        builder.HasIndex(s => new { s.PlatformId, s.Day, s.Province, s.City }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<WorkOrderDayStat> builder)
+    {
+        builder.ToTable("WorkOrderDayStats");
+        builder.Property(s => s.CategoryCode).HasMaxLength(64);
+        builder.HasIndex(s => new { s.PlatformId, s.Day, s.CategoryCode, s.Channel, s.Type }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<WorkOrderRegionStat> builder)
+    {
+        builder.ToTable("WorkOrderRegionStats");
+        builder.Property(s => s.Province).HasMaxLength(32);
+        builder.Property(s => s.City).HasMaxLength(32);
+        builder.HasIndex(s => new { s.PlatformId, s.Day, s.Province, s.City, s.CallerType }).IsUnique();
+    }
+}
