@@ -7,7 +7,8 @@ namespace Lawline.Server;
 /// <summary>
 /// Commands run instead of the web host: `seed-demo` fills the demonstration data; `--demo` on a normal
 /// start does the same on first start; `import-laws DIR` imports the Markdown laws of a folder into the knowledge base;
-/// `rebuild-rollups` recomputes the analytics rollups from the raw calls and work orders.
+/// `rebuild-rollups` recomputes the analytics rollups from the raw calls and work orders; `generate-history --years N`
+/// writes synthetic history (calls, work orders, ratings and their rollups) into a platform of its own.
 /// </summary>
 internal static class HostCommands
 {
@@ -20,7 +21,7 @@ internal static class HostCommands
         {
             hostArgs.Add("--Lawline:Demo=true");
         }
-        if (hostArgs.Count > 0 && hostArgs[0] is "seed-demo" or "import-laws" or "rebuild-rollups")
+        if (hostArgs.Count > 0 && hostArgs[0] is "seed-demo" or "import-laws" or "rebuild-rollups" or "generate-history")
         {
             // Positional arguments (import-laws DIR) stay out of the host's configuration: a path starting with '/'
             // would read as a "/key value" switch and swallow the next setting. "--Key value" keeps its value.
@@ -86,6 +87,32 @@ internal static class HostCommands
                 var days = await services.GetRequiredService<Analytics.RollupWorker>().RebuildAsync(CancellationToken.None);
                 Console.WriteLine($"Rollups rebuilt from the raw records: {days} platform-days.");
                 return 0;
+            case "generate-history":
+                var years = app.Configuration.GetValue<int?>("years");
+                if (years is null)
+                {
+                    await Console.Error.WriteLineAsync("Usage: generate-history --years N [--calls-per-year 1350000] [--platform SYNBJ] [--seed 12348]   (SYNTHETIC data for demos and benchmarks)");
+                    return 2;
+                }
+                var init = app.Services.GetServices<IHostedService>().OfType<DatabaseInitializer>().Single();
+                await init.InitializeAsync(services, demo: false, CancellationToken.None);
+                services.GetRequiredService<CurrentUser>().ActAsSystem("generate-history");
+                try
+                {
+                    var history = await services.GetRequiredService<Analytics.History.HistoryGenerator>().GenerateAsync(new Analytics.History.HistoryRequest(
+                        years.Value,
+                        app.Configuration.GetValue<int?>("calls-per-year") ?? 1_350_000,
+                        app.Configuration["platform"] ?? Analytics.History.HistoryGenerator.DefaultPlatformCode,
+                        app.Configuration.GetValue<int?>("seed") ?? 12348), CancellationToken.None);
+                    Console.WriteLine(history);
+                    return 0;
+                }
+                catch (Exception e) when (e is Common.ValidationFailedException or Common.ConflictException or Common.DomainException)
+                {
+                    var message = e is Common.ValidationFailedException v ? string.Join(" ", v.Errors.SelectMany(x => x.Value)) : e.Message;
+                    await Console.Error.WriteLineAsync($"generate-history: {message}");
+                    return 1;
+                }
             default:
                 await Console.Error.WriteLineAsync($"Unknown command '{command.Name}'.");
                 return 2;

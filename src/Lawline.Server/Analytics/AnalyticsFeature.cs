@@ -12,6 +12,7 @@ public static class AnalyticsFeature
         builder.Services.AddSingleton<RollupWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RollupWorker>());
         builder.Services.AddScoped<KpiService>();
+        builder.Services.AddScoped<History.HistoryGenerator>();
         return builder;
     }
 
