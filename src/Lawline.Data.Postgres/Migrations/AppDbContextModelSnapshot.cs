@@ -1137,6 +1137,8 @@ namespace Lawline.Data.Postgres.Migrations
 
                     b.HasIndex("CallerLeg");
 
+                    b.HasIndex("WorkOrderId");
+
                     b.HasIndex("PlatformId", "ArrivedAt");
 
                     b.HasIndex("PlatformId", "CallerNumber", "ArrivedAt");

@@ -1093,6 +1093,8 @@ namespace Lawline.Data.Sqlite.Migrations
 
                     b.HasIndex("CallerLeg");
 
+                    b.HasIndex("WorkOrderId");
+
                     b.HasIndex("PlatformId", "ArrivedAt");
 
                     b.HasIndex("PlatformId", "CallerNumber", "ArrivedAt");

@@ -140,6 +140,8 @@ internal sealed class CallRecordConfiguration : IEntityTypeConfiguration<CallRec
         builder.HasIndex(c => new { c.PlatformId, c.ArrivedAt });
         builder.HasIndex(c => new { c.PlatformId, c.CallerNumber, c.ArrivedAt });
         builder.HasIndex(c => c.CallerLeg);
+        // Whether a work order has a call (satisfaction KPIs count a non-phone order only when none is bound to it).
+        builder.HasIndex(c => c.WorkOrderId);
         builder.HasOne<Platform>().WithMany().HasForeignKey(c => c.PlatformId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -30,8 +30,9 @@ public sealed record DeskCallDto(
 
 public sealed record LinkWorkOrderRequest(int WorkOrderId);
 
-/// <summary>The lawyer's day so far (Beijing time).</summary>
-public sealed record MyDayDto(int CallsAnswered, int AverageTalkSeconds, int Ratings, int Satisfied, int LowRatings);
+/// <summary>The lawyer's day so far (Beijing time), with their own 评价率 and 满意率 today and this month.</summary>
+public sealed record MyDayDto(int CallsAnswered, int AverageTalkSeconds, int Ratings, int Satisfied, int LowRatings,
+    Satisfaction.SatisfactionCounts? SatisfactionToday = null, Satisfaction.SatisfactionCounts? SatisfactionThisMonth = null);
 
 /// <summary>
 /// The desktop's reads and writes about calls, as the signed-in person (platform-scoped, full numbers only for roles
@@ -97,13 +98,16 @@ public sealed class DeskCallService(AppDbContext db, CurrentUser me, TimeProvide
             .Where(r => r.AgentId == agentId && r.AnsweredAt != null && r.ArrivedAt >= start)
             .Select(r => new { r.AnsweredAt, r.TalkEndedAt, r.Rating })
             .ToListAsync(cancellationToken);
+        var satisfaction = await new Satisfaction.SatisfactionKpis(db, clock).ForAgentAsync(agentId, cancellationToken);
         var talks = calls.Where(c => c.TalkEndedAt is not null).Select(c => (c.TalkEndedAt!.Value - c.AnsweredAt!.Value).TotalSeconds).ToList();
         return new MyDayDto(
             calls.Count,
             talks.Count == 0 ? 0 : (int)Math.Round(talks.Average()),
             calls.Count(c => c.Rating is not null),
             calls.Count(c => c.Rating == CallRating.Satisfied),
-            calls.Count(c => c.Rating is CallRating.BasicallySatisfied or CallRating.Dissatisfied));
+            calls.Count(c => c.Rating is CallRating.BasicallySatisfied or CallRating.Dissatisfied),
+            satisfaction.Today,
+            satisfaction.ThisMonth);
     }
 
     private static IReadOnlyList<string> IvrKeys(string ivrPath)

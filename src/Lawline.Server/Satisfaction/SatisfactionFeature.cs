@@ -11,11 +11,13 @@ public static class SatisfactionFeature
     {
         builder.Services.AddOptions<SatisfactionOptions>().BindConfiguration(SatisfactionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SurveyLinks>();
+        builder.Services.AddScoped<SatisfactionKpis>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapSatisfaction(this IEndpointRouteBuilder app)
     {
+        app.MapSatisfactionKpis();
         app.MapPost("/api/work-orders/{id:int}/survey-invitation", async Task<Created<SurveyInvitationDto>> (int id, SurveyLinks links, AppDbContext db,
                 SmsOutbox outbox, HttpRequest http, CancellationToken ct) =>
             {

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Lawline.Server.Common;
 using Lawline.Server.Data;
+using Lawline.Server.Satisfaction;
 using Lawline.Server.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -130,7 +131,7 @@ public sealed record WallboardAgent(RoutedAgentDto Agent, int? CallerWaitedSecon
 
 /// <summary>A platform card: its totals of today and now, and its seats signed in against the seats the duty roster has on duty now.</summary>
 public sealed record WallboardPlatform(int PlatformId, string Name, int Waiting, int LongestWaitSeconds, int ReadyAgents, int StaffedAgents, QueueKpis Today,
-    int RosteredSeats = 0, int SignedInSeats = 0);
+    int RosteredSeats = 0, int SignedInSeats = 0, SatisfactionCounts? Satisfaction = null);
 
 public sealed record WallboardView(
     DateTimeOffset At,
@@ -185,7 +186,8 @@ public sealed class WallboardService : IHostedService, IDisposable
     /// <summary>A repeat caller waiting in <paramref name="QueueId"/> since <paramref name="QueuedAt"/>.</summary>
     private sealed record RepeatCaller(CallId CallId, QueueId QueueId, DateTimeOffset QueuedAt);
 
-    private sealed record KpiCache(DateTimeOffset ComputedAt, DateTimeOffset Day, IReadOnlyDictionary<(int PlatformId, string SkillCode), QueueKpis> Queues);
+    private sealed record KpiCache(DateTimeOffset ComputedAt, DateTimeOffset Day, IReadOnlyDictionary<(int PlatformId, string SkillCode), QueueKpis> Queues,
+        IReadOnlyDictionary<int, SatisfactionCounts> Satisfaction);
 
     /// <summary>Raised (quickly, on the notifier's thread) after an event that may change what a wallboard shows.</summary>
     public event Action? Changed;
@@ -319,7 +321,10 @@ public sealed class WallboardService : IHostedService, IDisposable
             _dirty = false;
             var day = StartOfDay(now);
             var queues = await ComputeAsync(day, cancellationToken);
-            _cache = new KpiCache(now, day, queues);
+            // Today's 评价率, 满意率 and 回访 coverage per platform, by the same definitions as the satisfaction reports.
+            var satisfaction = await _scopes.ReadAsSystemAsync("wallboard",
+                db => new SatisfactionKpis(db, _clock).ByPlatformAsync(day, day.AddDays(1), cancellationToken), cancellationToken);
+            _cache = new KpiCache(now, day, queues, satisfaction);
             return _cache;
         }
         finally
@@ -380,7 +385,8 @@ public sealed class WallboardService : IHostedService, IDisposable
     {
         var queues = await desk.QueuesAsync(cancellationToken);
         var agents = await desk.AgentsAsync(cancellationToken);
-        var kpis = (await KpisAsync(cancellationToken)).Queues;
+        var cache = await KpisAsync(cancellationToken);
+        var kpis = cache.Queues;
         var coverage = (await desk.SeatCoverageAsync(cancellationToken)).ToDictionary(c => c.PlatformId);
         var now = _clock.GetUtcNow();
         var options = Options;
@@ -421,7 +427,8 @@ public sealed class WallboardService : IHostedService, IDisposable
                     staff.Count(a => a.State is AgentState.Ready or AgentState.Ringing or AgentState.Talking or AgentState.WrapUp),
                     QueueKpis.Sum(p.PlatformId, string.Empty, [.. mine.Select(r => r.Today)]),
                     coverage.GetValueOrDefault(p.PlatformId)?.Rostered ?? 0,
-                    coverage.GetValueOrDefault(p.PlatformId)?.SignedIn ?? 0);
+                    coverage.GetValueOrDefault(p.PlatformId)?.SignedIn ?? 0,
+                    cache.Satisfaction.GetValueOrDefault(p.PlatformId) ?? SatisfactionCounts.Zero);
             })
             .ToList();
 

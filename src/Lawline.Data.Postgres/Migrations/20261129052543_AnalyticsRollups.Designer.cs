@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lawline.Data.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261129045537_AnalyticsRollups")]
+    [Migration("20261129052543_AnalyticsRollups")]
     partial class AnalyticsRollups
     {
         /// <inheritdoc />
@@ -1139,6 +1139,8 @@ namespace Lawline.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CallerLeg");
+
+                    b.HasIndex("WorkOrderId");
 
                     b.HasIndex("PlatformId", "ArrivedAt");
 
