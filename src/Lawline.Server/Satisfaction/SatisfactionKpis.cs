@@ -101,9 +101,9 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
     public const int MaxDaysByDay = 93;
 
     /// <summary>A Beijing day's first instant, in UTC (PostgreSQL's timestamptz takes offset 0 only).</summary>
-    public static DateTimeOffset StartOf(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Beijing).ToUniversalTime();
+    public static DateTimeOffset StartOf(DateOnly day) => Analytics.KpiDefinitions.DayBounds(day).From;
 
-    public static DateOnly BeijingDay(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Beijing).DateTime);
+    public static DateOnly BeijingDay(DateTimeOffset instant) => Analytics.KpiDefinitions.DayOf(instant);
 
     public DateOnly Today => BeijingDay(clock.GetUtcNow());
 

@@ -156,6 +156,15 @@ public sealed class RollupTests(ManualRollupInstallations installations) : IClas
         Assert.Equal(0, district.PreviousPeriod.InboundCalls);
         Assert.Null(inbound.PeriodOnPeriod);
 
+        // The satisfaction table (raw records, its own period convention: [from, to)) says the same as the rollups.
+        var table = await admin.GetOkAsync<Lawline.Server.Satisfaction.SatisfactionKpiTable>(
+            $"/api/satisfaction/kpis?from={Day(today)}&to={Day(today.AddDays(1))}&platformId={a.Id}&groupBy=Platform");
+        Assert.Equal(k.Answered, table.Total.Counts.Answered);
+        Assert.Equal(k.RatedServices, table.Total.Counts.Rated);
+        Assert.Equal(k.RatingRate, table.Total.Counts.RatingRate);
+        Assert.Equal(k.SatisfactionRate, table.Total.Counts.SatisfactionRate);
+        Assert.Equal(k.StrictSatisfactionRate, table.Total.Counts.StrictSatisfactionRate);
+
         var whole = (await admin.GetOkAsync<KpiReport>($"/api/analytics/kpis?from={Day(today)}&to={Day(today)}&platform={city.Id}")).Current;
         Assert.Equal(8, whole.InboundCalls);
         Assert.Equal(6, whole.Answered);
