@@ -101,6 +101,14 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             (await db.WorkOrderDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1,
             (await db.WorkOrderRegionStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1);
 
+        // One connection for the whole run; on SQLite, bulk-load settings for it (a crash mid-run loses only the
+        // synthetic rows of the batch being written, which is then simply generated again into a new platform).
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=OFF; PRAGMA cache_size=-400000;", cancellationToken);
+        }
+
         var random = new Random(request.Seed);
         var writers = new Writers(db);
         var recent = new Queue<(string Number, DateTimeOffset At)>();
