@@ -58,6 +58,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
     public DbSet<SelfService.SelfServiceSession> SelfServiceSessions => Set<SelfService.SelfServiceSession>();
     public DbSet<Satisfaction.SurveyInvitation> SurveyInvitations => Set<Satisfaction.SurveyInvitation>();
+    public DbSet<Satisfaction.SatisfactionRating> SatisfactionRatings => Set<Satisfaction.SatisfactionRating>();
+    public DbSet<Satisfaction.CallbackRule> CallbackRules => Set<Satisfaction.CallbackRule>();
+    public DbSet<CallbackAttempt> CallbackAttempts => Set<CallbackAttempt>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -98,6 +101,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
             ScopeIsUnrestricted || (g.PlatformId != null && ScopePlatformIds.Contains(g.PlatformId.Value)));
         FilterByPlatform<SmsMessage>(builder);
         FilterByPlatform<Satisfaction.SurveyInvitation>(builder);
+        FilterByPlatform<Satisfaction.SatisfactionRating>(builder);
+        FilterByPlatform<Satisfaction.CallbackRule>(builder);
+        FilterByPlatform<CallbackAttempt>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
         builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>

@@ -11,6 +11,7 @@ public static class SatisfactionFeature
     {
         builder.Services.AddOptions<SatisfactionOptions>().BindConfiguration(SatisfactionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SurveyLinks>();
+        builder.Services.AddSingleton<RatingRecorder>();
         return builder;
     }
 
