@@ -11,6 +11,12 @@ public sealed record SupervisorCallbackRequest(long AttemptId, int TaskId, int P
 // outcome of each call written to its CallbackAttempt.
 public sealed partial class CallFlow
 {
+    /// <summary>Whether callbacks can be placed at all: telephony is on and there is an outbound trunk.</summary>
+    public bool CanPlaceCallbacks => calls is not null && OutboundTrunk() is not null;
+
+    /// <summary>Whether the phone account is registered (online) now.</summary>
+    public bool IsPhoneOnline(string username) => engineHost.Engine is { } engine && engine.Locations.Lookup(username).Count > 0;
+
     /// <summary>
     /// Opens the outbound call's record (linked to the attempt and the task) and places the call in the background;
     /// null when telephony or the outbound trunk is not available.
