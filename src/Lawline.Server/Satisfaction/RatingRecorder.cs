@@ -38,7 +38,8 @@ public sealed class RatingRecorder(IServiceScopeFactory scopes, IOptions<Routing
     /// <summary>Within the caller's transaction on <paramref name="db"/>; saves so the new ids are known.</summary>
     public async Task<RecordedRating> RecordAsync(AppDbContext db, RatingInput input, CancellationToken cancellationToken)
     {
-        var now = input.At;
+        // PostgreSQL's timestamptz takes UTC only.
+        var now = input.At.ToUniversalTime();
         string? phone = null;
         int? agentId = null;
         var workOrderId = input.WorkOrderId;
