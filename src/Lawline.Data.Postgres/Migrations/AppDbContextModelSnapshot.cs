@@ -1146,6 +1146,51 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("CallRecords");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.CallbackAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("TaskId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallRecordId");
+
+                    b.HasIndex("PlatformId");
+
+                    b.HasIndex("TaskId", "At");
+
+                    b.ToTable("CallbackAttempts");
+                });
+
             modelBuilder.Entity("Lawline.Server.Routing.CallbackTask", b =>
                 {
                     b.Property<int>("Id")
@@ -1153,6 +1198,9 @@ namespace Lawline.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("AssignedUserId")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
@@ -1164,6 +1212,16 @@ namespace Lawline.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<bool?>("CallerSatisfied")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("ComplaintWorkOrderId")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1180,6 +1238,12 @@ namespace Lawline.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("EscalatedToUserId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1192,7 +1256,14 @@ namespace Lawline.Data.Postgres.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReopenCount")
                         .HasColumnType("integer");
 
                     b.Property<int>("Requests")
@@ -1210,9 +1281,14 @@ namespace Lawline.Data.Postgres.Migrations
                     b.Property<bool>("Urgent")
                         .HasColumnType("boolean");
 
+                    b.Property<int?>("WorkOrderId")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CallRecordId");
+
+                    b.HasIndex("PlatformId", "AssignedUserId", "Status");
 
                     b.HasIndex("PlatformId", "CallerNumber", "Status");
 
@@ -1303,6 +1379,94 @@ namespace Lawline.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("WallDisplays", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Satisfaction.CallbackRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("DeadlineWorkingDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Ratings")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId")
+                        .IsUnique();
+
+                    b.ToTable("CallbackRules");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Satisfaction.SatisfactionRating", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("AgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Rating")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("ReasonTags")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("SupersededAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("WorkOrderId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallRecordId");
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.HasIndex("PlatformId", "At");
+
+                    b.ToTable("SatisfactionRatings");
                 });
 
             modelBuilder.Entity("Lawline.Server.Satisfaction.SurveyInvitation", b =>
@@ -2541,6 +2705,26 @@ namespace Lawline.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.CallbackAttempt", b =>
+                {
+                    b.HasOne("Lawline.Server.Routing.CallRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CallRecordId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Routing.CallbackTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lawline.Server.Routing.CallbackTask", b =>
                 {
                     b.HasOne("Lawline.Server.Routing.CallRecord", null)
@@ -2566,6 +2750,29 @@ namespace Lawline.Data.Postgres.Migrations
 
             modelBuilder.Entity("Lawline.Server.Routing.Live.WallDisplay", b =>
                 {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lawline.Server.Satisfaction.CallbackRule", b =>
+                {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lawline.Server.Satisfaction.SatisfactionRating", b =>
+                {
+                    b.HasOne("Lawline.Server.Routing.CallRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CallRecordId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Lawline.Server.Platforms.Platform", null)
                         .WithMany()
                         .HasForeignKey("PlatformId")

@@ -1102,10 +1102,56 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("CallRecords");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.CallbackAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TaskId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallRecordId");
+
+                    b.HasIndex("PlatformId");
+
+                    b.HasIndex("TaskId", "At");
+
+                    b.ToTable("CallbackAttempts");
+                });
+
             modelBuilder.Entity("Lawline.Server.Routing.CallbackTask", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AssignedUserId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Attempts")
@@ -1118,6 +1164,16 @@ namespace Lawline.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool?>("CallerSatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ComplaintWorkOrderId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
@@ -1134,6 +1190,12 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("EscalatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EscalatedToUserId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1146,7 +1208,14 @@ namespace Lawline.Data.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReopenCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Requests")
@@ -1164,9 +1233,14 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.Property<bool>("Urgent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("WorkOrderId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CallRecordId");
+
+                    b.HasIndex("PlatformId", "AssignedUserId", "Status");
 
                     b.HasIndex("PlatformId", "CallerNumber", "Status");
 
@@ -1253,6 +1327,90 @@ namespace Lawline.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("WallDisplays", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Satisfaction.CallbackRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeadlineWorkingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Ratings")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId")
+                        .IsUnique();
+
+                    b.ToTable("CallbackRules");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Satisfaction.SatisfactionRating", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Rating")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReasonTags")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SupersededAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("WorkOrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallRecordId");
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.HasIndex("PlatformId", "At");
+
+                    b.ToTable("SatisfactionRatings");
                 });
 
             modelBuilder.Entity("Lawline.Server.Satisfaction.SurveyInvitation", b =>
@@ -2457,6 +2615,26 @@ namespace Lawline.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lawline.Server.Routing.CallbackAttempt", b =>
+                {
+                    b.HasOne("Lawline.Server.Routing.CallRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CallRecordId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Routing.CallbackTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lawline.Server.Routing.CallbackTask", b =>
                 {
                     b.HasOne("Lawline.Server.Routing.CallRecord", null)
@@ -2482,6 +2660,29 @@ namespace Lawline.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Lawline.Server.Routing.Live.WallDisplay", b =>
                 {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lawline.Server.Satisfaction.CallbackRule", b =>
+                {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lawline.Server.Satisfaction.SatisfactionRating", b =>
+                {
+                    b.HasOne("Lawline.Server.Routing.CallRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CallRecordId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Lawline.Server.Platforms.Platform", null)
                         .WithMany()
                         .HasForeignKey("PlatformId")

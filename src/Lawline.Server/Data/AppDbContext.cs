@@ -64,6 +64,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Analytics.CallRegionStat> CallRegionStats => Set<Analytics.CallRegionStat>();
     public DbSet<Analytics.WorkOrderDayStat> WorkOrderDayStats => Set<Analytics.WorkOrderDayStat>();
     public DbSet<Analytics.WorkOrderRegionStat> WorkOrderRegionStats => Set<Analytics.WorkOrderRegionStat>();
+    public DbSet<Satisfaction.SatisfactionRating> SatisfactionRatings => Set<Satisfaction.SatisfactionRating>();
+    public DbSet<Satisfaction.CallbackRule> CallbackRules => Set<Satisfaction.CallbackRule>();
+    public DbSet<CallbackAttempt> CallbackAttempts => Set<CallbackAttempt>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -109,6 +112,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Analytics.CallRegionStat>(builder);
         FilterByPlatform<Analytics.WorkOrderDayStat>(builder);
         FilterByPlatform<Analytics.WorkOrderRegionStat>(builder);
+        FilterByPlatform<Satisfaction.SatisfactionRating>(builder);
+        FilterByPlatform<Satisfaction.CallbackRule>(builder);
+        FilterByPlatform<CallbackAttempt>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
         builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>

@@ -77,7 +77,7 @@ public sealed partial class CallFlow
         }
 
         var taskId = taskOfCallback.GetValueOrDefault(offer.CallId);
-        CallLegId? agentLeg = null;
+        var call = new OutboundCallback();
         long? recordId = null;
         var skillCode = directory.SkillOfQueue(offer.QueueId);
         Task Publish(AgentCallStage stage) => recordId is { } id
@@ -104,13 +104,9 @@ public sealed partial class CallFlow
             });
             await Publish(AgentCallStage.Ringing);
 
-            var ring = await control.OriginateAsync(new OriginateRequest(agentTarget)
-            {
-                CallerNumber = offer.CallerNumber,
-                CallerName = "回拨",
-                RingTimeout = TimeSpan.FromSeconds(options.Value.RingTimeoutSeconds),
-            });
-            if (ring is not { Answered: true, Leg: { } answered })
+            var step = await ConnectCallbackAsync(control, agentTarget, "回拨", trunk, offer.CallerNumber, platform.Code, recordId.Value, call,
+                () => router.Answered(offer.CallId, offer.AgentId));
+            if (step.Outcome == OutboundOutcome.StaffNoAnswer)
             {
                 await FinishAttemptAsync(recordId.Value, "AgentNoAnswer");
                 await Publish(AgentCallStage.Ended);
@@ -123,22 +119,9 @@ public sealed partial class CallFlow
                 return;
             }
 
-            agentLeg = answered;
-            var agentEnded = EndOf(answered);
-            var citizen = await control.OriginateAsync(new OriginateRequest(new OriginateTarget.Trunk(trunk, Dialable(offer.CallerNumber)))
+            if (step.Outcome == OutboundOutcome.CitizenNotReached)
             {
-                CallerNumber = platform.Code,
-                RingTimeout = TimeSpan.FromSeconds(40),
-            });
-            if (citizen is not { Answered: true, Leg: { } citizenLeg } || agentEnded.IsCompleted)
-            {
-                if (citizen.Leg is { } orphan)
-                {
-                    await control.HangupAsync(orphan);
-                }
-
-                await control.HangupAsync(answered);
-                await FinishAttemptAsync(recordId.Value, citizen.Cause.ToString());
+                await FinishAttemptAsync(recordId.Value, step.Cause.ToString());
                 await Publish(AgentCallStage.Ended);
                 router.CallbackFailed(offer.CallId, offer.AgentId);
                 if (taskId != 0)
@@ -150,28 +133,7 @@ public sealed partial class CallFlow
                 return;
             }
 
-            router.Answered(offer.CallId, offer.AgentId);
-            var citizenEnded = EndOf(citizenLeg);
-            var now = time.GetUtcNow();
-            var path = options.Value.RecordCalls ? RecordingPath(recordId.Value) : null;
-            if (path is not null)
-            {
-                await control.StartRecordingAsync(citizenLeg, path);
-            }
-
-            await records.UpdateAsync(recordId.Value, r =>
-            {
-                r.CallerLeg = citizenLeg.Value;
-                r.AnsweredAt = now;
-                r.RecordingPath = path;
-            });
-
-            if (prompts.Resolve(platform.Code, DefaultIvrFlows.Prompts.CallbackGreeting) is { } greeting)
-            {
-                await control.PlayFileAsync(citizenLeg, greeting);
-            }
-
-            await control.BridgeAsync(citizenLeg, answered, hangUpTogether: true);
+            var (citizenLeg, citizenEnded, agentEnded, now) = (call.Citizen!.Value, call.CitizenEnded!, call.StaffEnded!, call.ConnectedAt);
             await Publish(AgentCallStage.Connected);
             if (taskId != 0)
             {
@@ -205,7 +167,7 @@ public sealed partial class CallFlow
         catch (Exception exception)
         {
             Log.CallFailed(logger, exception, offer.CallId.Value);
-            if (agentLeg is { } leg)
+            if (call.Staff is { } leg)
             {
                 await control.HangupAsync(leg, HangupCause.Failed);
             }
@@ -214,11 +176,96 @@ public sealed partial class CallFlow
         }
         finally
         {
-            if (agentLeg is { } leg)
+            if (call.Staff is { } leg)
             {
                 legEnds.TryRemove(leg, out _);
             }
         }
+    }
+
+    private enum OutboundOutcome
+    {
+        StaffNoAnswer,
+        CitizenNotReached,
+        Connected,
+    }
+
+    /// <summary>The legs of a callback as it progresses (the staff leg is known before the citizen answers).</summary>
+    private sealed class OutboundCallback
+    {
+        public CallLegId? Staff { get; set; }
+
+        public Task<CallEnded>? StaffEnded { get; set; }
+
+        public CallLegId? Citizen { get; set; }
+
+        public Task<CallEnded>? CitizenEnded { get; set; }
+
+        public DateTimeOffset ConnectedAt { get; set; }
+    }
+
+    /// <summary>
+    /// The path every callback takes (the router's and a supervisor's 回访): ring the staff phone; once answered, call
+    /// the citizen through the outbound trunk; once the citizen answers, record (citizen and staff in the record),
+    /// greet and bridge. A staff phone that does not answer or a citizen not reached ends every leg it opened.
+    /// </summary>
+    private async Task<(OutboundOutcome Outcome, HangupCause Cause)> ConnectCallbackAsync(ICallControl control, OriginateTarget staff, string staffCallerName,
+        string trunk, string citizenNumber, string platformCode, long recordId, OutboundCallback call, Action? citizenAnswered = null)
+    {
+        var ring = await control.OriginateAsync(new OriginateRequest(staff)
+        {
+            CallerNumber = citizenNumber,
+            CallerName = staffCallerName,
+            RingTimeout = TimeSpan.FromSeconds(options.Value.RingTimeoutSeconds),
+        });
+        if (ring is not { Answered: true, Leg: { } answered })
+        {
+            return (OutboundOutcome.StaffNoAnswer, ring.Cause);
+        }
+
+        call.Staff = answered;
+        call.StaffEnded = EndOf(answered);
+        var citizen = await control.OriginateAsync(new OriginateRequest(new OriginateTarget.Trunk(trunk, Dialable(citizenNumber)))
+        {
+            CallerNumber = platformCode,
+            RingTimeout = TimeSpan.FromSeconds(40),
+        });
+        if (citizen is not { Answered: true, Leg: { } citizenLeg } || call.StaffEnded.IsCompleted)
+        {
+            if (citizen.Leg is { } orphan)
+            {
+                await control.HangupAsync(orphan);
+            }
+
+            await control.HangupAsync(answered);
+            return (OutboundOutcome.CitizenNotReached, citizen.Answered ? HangupCause.Cancelled : citizen.Cause);
+        }
+
+        citizenAnswered?.Invoke();
+        call.Citizen = citizenLeg;
+        call.CitizenEnded = EndOf(citizenLeg);
+        var now = time.GetUtcNow();
+        call.ConnectedAt = now;
+        var path = options.Value.RecordCalls ? RecordingPath(recordId) : null;
+        if (path is not null)
+        {
+            await control.StartRecordingAsync(citizenLeg, path);
+        }
+
+        await records.UpdateAsync(recordId, r =>
+        {
+            r.CallerLeg = citizenLeg.Value;
+            r.AnsweredAt = now;
+            r.RecordingPath = path;
+        });
+
+        if (prompts.Resolve(platformCode, DefaultIvrFlows.Prompts.CallbackGreeting) is { } greeting)
+        {
+            await control.PlayFileAsync(citizenLeg, greeting);
+        }
+
+        await control.BridgeAsync(citizenLeg, answered, hangUpTogether: true);
+        return (OutboundOutcome.Connected, HangupCause.Normal);
     }
 
     private Task FinishAttemptAsync(long recordId, string cause)

@@ -285,12 +285,9 @@ public sealed partial class CallFlow
             return null;
         }
 
-        await records.RateAsync(caller.RecordId, stored, rating.At, cancellationToken);
-        if (options.Value.CallbackRatings.Contains(stored))
-        {
-            // 回访: a mandatory callback by the platform's supervisors (never the rated lawyer), due in a day.
-            await callbackTasks.CreateAsync(caller.PlatformId, CallbackKind.LowRating, caller.Number, caller.RecordId, skillCode: null, rating.At.AddDays(1), cancellationToken);
-        }
+        // The one rating write path: history, the call and its work order, and 回访 per the platform's rule
+        // (assigned to a supervisor, never the rated lawyer, due in the rule's working days).
+        await ratings.RecordAsync(new Satisfaction.RatingInput(caller.PlatformId, caller.RecordId, null, stored, Satisfaction.RatingChannel.Ivr, rating.At), cancellationToken);
 
         return stored;
     }

@@ -23,6 +23,7 @@ public sealed partial class CallFlow(
     RoutingDirectory directory,
     CallRecordStore records,
     CallbackTaskStore callbackTasks,
+    Satisfaction.RatingRecorder ratings,
     IvrRunner ivr,
     SatisfactionSurvey survey,
     PromptLibrary prompts,

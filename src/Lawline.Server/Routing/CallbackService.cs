@@ -10,7 +10,12 @@ using Microsoft.Extensions.Options;
 
 namespace Lawline.Server.Routing;
 
-public sealed record CallbackQuery(CallbackStatus? Status = null, CallbackKind? Kind = null, int? PlatformId = null, int Page = 1, int PageSize = CallbackService.DefaultPageSize);
+/// <summary>
+/// <paramref name="Mine"/>: 回访 assigned to the signed-in supervisor or to nobody on their platforms;
+/// <paramref name="EscalatedToMe"/>: overdue 回访 escalated to the signed-in manager.
+/// </summary>
+public sealed record CallbackQuery(CallbackStatus? Status = null, CallbackKind? Kind = null, int? PlatformId = null, int Page = 1, int PageSize = CallbackService.DefaultPageSize,
+    bool Mine = false, bool EscalatedToMe = false);
 
 /// <summary>
 /// A callback task as supervisors see it. <paramref name="CallerNumber"/> is in full only for roles that call people
@@ -41,7 +46,18 @@ public sealed record CallbackTaskDto(
     DateTimeOffset? CallArrivedAt,
     CallRating? Rating,
     double? VoicemailOffsetSeconds,
-    string? RecordingUrl)
+    string? RecordingUrl,
+    int? AssignedUserId = null,
+    string? AssignedUserName = null,
+    CallbackOutcome? Outcome = null,
+    bool? CallerSatisfied = null,
+    int ReopenCount = 0,
+    DateTimeOffset? EscalatedAt = null,
+    int? EscalatedToUserId = null,
+    string? EscalatedToName = null,
+    int? WorkOrderId = null,
+    int? ComplaintWorkOrderId = null,
+    string? CloseReason = null)
 {
     /// <summary>Still owed to the caller: not reached, not cancelled.</summary>
     public bool IsOpen => Status is CallbackStatus.Pending or CallbackStatus.Calling or CallbackStatus.Expired;
@@ -63,6 +79,8 @@ public sealed partial class CallbackService(
     TimeProvider clock,
     IOptions<LawlineOptions> lawline,
     IOptions<RoutingOptions> routing,
+    Satisfaction.RatingRecorder ratings,
+    WorkOrders.WorkOrderService workOrders,
     ILogger<CallbackService> logger)
 {
     public const int DefaultPageSize = 50;
@@ -102,6 +120,17 @@ public sealed partial class CallbackService(
             tasks = tasks.Where(t => t.PlatformId == platformId);
         }
 
+        var userId = me.UserId ?? 0;
+        if (query.Mine)
+        {
+            tasks = tasks.Where(t => t.AssignedUserId == userId || (t.Kind == CallbackKind.LowRating && t.AssignedUserId == null));
+        }
+
+        if (query.EscalatedToMe)
+        {
+            tasks = tasks.Where(t => t.EscalatedToUserId == userId);
+        }
+
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(query.Page, 1);
         var total = await tasks.CountAsync(cancellationToken);
@@ -117,7 +146,8 @@ public sealed partial class CallbackService(
         var platforms = await db.Platforms.AsNoTracking().Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
         var skills = await db.Skills.AsNoTracking().Select(s => new { s.Code, s.Name }).ToDictionaryAsync(s => s.Code, s => s.Name, cancellationToken);
         var now = clock.GetUtcNow();
-        return new CallbackPage([.. rows.Select(r => ToDto(r, platforms, skills, now))], total, page, pageSize);
+        var people = await NamesAsync(rows.SelectMany(r => new[] { r.Task.AssignedUserId, r.Task.EscalatedToUserId }), cancellationToken);
+        return new CallbackPage([.. rows.Select(r => ToDto(r, platforms, skills, now, people))], total, page, pageSize);
     }
 
     public async Task<CallbackTaskDto> GetAsync(int id, CancellationToken cancellationToken)
@@ -133,8 +163,9 @@ public sealed partial class CallbackService(
         var platform = await db.Platforms.AsNoTracking().Where(p => p.Id == row.Task.PlatformId).Select(p => p.Name).SingleOrDefaultAsync(cancellationToken);
         var skill = row.Task.SkillCode is null ? null
             : await db.Skills.AsNoTracking().Where(s => s.Code == row.Task.SkillCode).Select(s => s.Name).SingleOrDefaultAsync(cancellationToken);
+        var people = await NamesAsync([row.Task.AssignedUserId, row.Task.EscalatedToUserId], cancellationToken);
         return ToDto(row, new Dictionary<int, string> { [row.Task.PlatformId] = platform ?? string.Empty },
-            skill is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [row.Task.SkillCode!] = skill }, clock.GetUtcNow());
+            skill is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [row.Task.SkillCode!] = skill }, clock.GetUtcNow(), people);
     }
 
     /// <summary>A supervisor reached the caller (by phone, outside the router): the task is done.</summary>
@@ -222,7 +253,15 @@ public sealed partial class CallbackService(
 
     private sealed record Row(CallbackTask Task, DateTimeOffset? ArrivedAt, CallRating? Rating, DateTimeOffset? VoicemailAt, bool HasRecording);
 
-    private CallbackTaskDto ToDto(Row row, IReadOnlyDictionary<int, string> platforms, IReadOnlyDictionary<string, string> skills, DateTimeOffset now)
+    private async Task<Dictionary<int, string>> NamesAsync(IEnumerable<int?> userIds, CancellationToken cancellationToken)
+    {
+        var ids = userIds.OfType<int>().Distinct().ToList();
+        return ids.Count == 0 ? []
+            : await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+    }
+
+    private CallbackTaskDto ToDto(Row row, IReadOnlyDictionary<int, string> platforms, IReadOnlyDictionary<string, string> skills, DateTimeOffset now,
+        IReadOnlyDictionary<int, string> people)
     {
         var t = row.Task;
         var full = me.CanSeeFullCallerDetails;
@@ -253,7 +292,18 @@ public sealed partial class CallbackService(
             row.ArrivedAt,
             row.Rating,
             offset,
-            row.HasRecording && t.CallRecordId is { } call ? RecordingUrl(call) : null);
+            row.HasRecording && t.CallRecordId is { } call ? RecordingUrl(call) : null,
+            t.AssignedUserId,
+            t.AssignedUserId is { } assigned ? people.GetValueOrDefault(assigned) : null,
+            t.Outcome,
+            t.CallerSatisfied,
+            t.ReopenCount,
+            t.EscalatedAt,
+            t.EscalatedToUserId,
+            t.EscalatedToUserId is { } escalated ? people.GetValueOrDefault(escalated) : null,
+            t.WorkOrderId,
+            t.ComplaintWorkOrderId,
+            t.CloseReason);
     }
 
     private static partial class Log

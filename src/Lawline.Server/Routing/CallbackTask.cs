@@ -85,6 +85,104 @@ public sealed class CallbackTask : IPlatformOwned
     public int? CompletedByAgentId { get; set; }
 
     public string? Note { get; set; }
+
+    /// <summary>回访: the supervisor who owes the call (never the rated lawyer's account); null = any of the platform's supervisors.</summary>
+    public int? AssignedUserId { get; set; }
+
+    /// <summary>回访: the rated work order, when the rating was of one.</summary>
+    public int? WorkOrderId { get; set; }
+
+    /// <summary>回访: what the supervisor's callback came to.</summary>
+    public CallbackOutcome? Outcome { get; set; }
+
+    /// <summary>回访: whether the citizen was satisfied after the callback; false keeps the task open for another round.</summary>
+    public bool? CallerSatisfied { get; set; }
+
+    /// <summary>Why the task was closed without reaching the citizen, or reopened.</summary>
+    public string? CloseReason { get; set; }
+
+    public int ReopenCount { get; set; }
+
+    /// <summary>回访 not done by its deadline: when it went up to a platform manager.</summary>
+    public DateTimeOffset? EscalatedAt { get; set; }
+
+    public int? EscalatedToUserId { get; set; }
+
+    /// <summary>The complaint work order registered during the callback.</summary>
+    public int? ComplaintWorkOrderId { get; set; }
+}
+
+/// <summary>What a 回访 came to.</summary>
+public enum CallbackOutcome
+{
+    /// <summary>The supervisor explained the answer to the citizen.</summary>
+    Explained,
+
+    /// <summary>The question was answered again (by the supervisor or another lawyer).</summary>
+    ReAnswered,
+
+    /// <summary>The citizen complained: a complaint work order was registered.</summary>
+    ComplaintRegistered,
+
+    /// <summary>The citizen could not be reached after the platform's number of attempts.</summary>
+    Unreachable,
+}
+
+/// <summary>How one callback call went, as far as the citizen is concerned.</summary>
+public enum CallbackAttemptResult
+{
+    /// <summary>The citizen answered.</summary>
+    Answered,
+
+    NoAnswer,
+
+    Busy,
+
+    /// <summary>The citizen's number could not be called (rejected, unavailable, a network failure).</summary>
+    Failed,
+
+    /// <summary>The supervisor's own phone did not answer: the citizen was not dialled (does not count as an attempt).</summary>
+    NotPlaced,
+}
+
+/// <summary>One call a supervisor placed for a callback task: the outbound call and how it ended (null while in progress).</summary>
+public sealed class CallbackAttempt : IPlatformOwned
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public int TaskId { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public int? UserId { get; set; }
+
+    /// <summary>The outbound call's record.</summary>
+    public long? CallRecordId { get; set; }
+
+    public CallbackAttemptResult? Result { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public string? Note { get; set; }
+
+    /// <summary>Counts towards the attempts needed before "unreachable".</summary>
+    public bool Failed => Result is CallbackAttemptResult.NoAnswer or CallbackAttemptResult.Busy or CallbackAttemptResult.Failed;
+}
+
+internal sealed class CallbackAttemptConfiguration : IEntityTypeConfiguration<CallbackAttempt>
+{
+    public void Configure(EntityTypeBuilder<CallbackAttempt> builder)
+    {
+        builder.Property(a => a.Result).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.Note).HasMaxLength(1000);
+        builder.Ignore(a => a.Failed);
+        builder.HasIndex(a => new { a.TaskId, a.At });
+        builder.HasOne<Platform>().WithMany().HasForeignKey(a => a.PlatformId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<CallbackTask>().WithMany().HasForeignKey(a => a.TaskId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<CallRecord>().WithMany().HasForeignKey(a => a.CallRecordId).OnDelete(DeleteBehavior.Restrict);
+    }
 }
 
 internal sealed class CallbackTaskConfiguration : IEntityTypeConfiguration<CallbackTask>
@@ -96,6 +194,9 @@ internal sealed class CallbackTaskConfiguration : IEntityTypeConfiguration<Callb
         builder.Property(t => t.CallerNumber).HasMaxLength(32).IsRequired();
         builder.Property(t => t.SkillCode).HasMaxLength(32);
         builder.Property(t => t.Note).HasMaxLength(1000);
+        builder.Property(t => t.Outcome).HasConversion<string>().HasMaxLength(24);
+        builder.Property(t => t.CloseReason).HasMaxLength(1000);
+        builder.HasIndex(t => new { t.PlatformId, t.AssignedUserId, t.Status });
         builder.HasIndex(t => new { t.PlatformId, t.Status, t.CreatedAt });
         builder.HasIndex(t => new { t.PlatformId, t.CallerNumber, t.Status });
         builder.HasOne<Platform>().WithMany().HasForeignKey(t => t.PlatformId).OnDelete(DeleteBehavior.Restrict);

@@ -73,6 +73,17 @@ public static class RoutingApi
         callbacks.MapPost("/{id:int}/cancel", async (int id, CloseCallbackRequest request, CallbackService service, CancellationToken ct)
                 => TypedResults.Ok(await service.CancelAsync(id, request, ct)))
             .WithSummary("The callback will not be made; the note (the reason) is required; 409 when already done or cancelled");
+        callbacks.MapGet("/{id:int}/detail", async (int id, CallbackService service, CancellationToken ct) => TypedResults.Ok(await service.DetailAsync(id, ct)))
+            .WithSummary("A callback with the rated call (skill, lawyer), the rating and comment, the work order and the call attempts");
+        callbacks.MapPost("/{id:int}/call", async (int id, CallbackService service, CancellationToken ct) =>
+                TypedResults.Accepted($"/api/callbacks/{id}/detail", await service.CallAsync(id, ct)))
+            .WithSummary("Calls the citizen back: the supervisor's own registered phone rings, then the citizen's through the outbound trunk; recorded. 202 with the attempt, whose result is set when the call ends");
+        callbacks.MapPost("/{id:int}/outcome", async (int id, CallbackOutcomeRequest request, CallbackService service, CancellationToken ct)
+                => TypedResults.Ok(await service.RecordOutcomeAsync(id, request, ct)))
+            .WithSummary("Records what the 回访 came to; Unreachable only after the rule's failed attempts; a complaint registers a Complaint work order; a caller still not satisfied keeps it open");
+        callbacks.MapPost("/{id:int}/reopen", async (int id, ReopenCallbackRequest request, CallbackService service, CancellationToken ct)
+                => TypedResults.Ok(await service.ReopenAsync(id, request, ct)))
+            .WithSummary("Reopens a done callback with a reason (counted); 409 unless done");
 
         var calls = app.MapGroup("/api/calls").WithTags("Calls").RequireAuthorization();
         calls.MapGet("/{id:long}", async (long id, DeskCallService service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(id, ct)))

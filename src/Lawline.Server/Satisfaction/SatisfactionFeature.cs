@@ -12,6 +12,10 @@ public static class SatisfactionFeature
         builder.Services.AddOptions<SatisfactionOptions>().BindConfiguration(SatisfactionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SurveyLinks>();
         builder.Services.AddScoped<SatisfactionKpis>();
+        builder.Services.AddSingleton<RatingRecorder>();
+        builder.Services.AddScoped<CallbackRules>();
+        builder.Services.AddSingleton<CallbackEscalation>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackEscalation>());
         return builder;
     }
 
@@ -26,6 +30,14 @@ public static class SatisfactionFeature
             })
             .WithTags("Work orders")
             .WithSummary("Sends the caller a one-time survey link by SMS (web and self-service channels); 409 if rated or a link is still open");
+
+        // 回访 rules: which ratings open a mandatory callback, the deadline in working days, attempts before "unreachable".
+        var rules = app.MapGroup("/api/satisfaction/callback-rules").WithTags("Satisfaction").RequireAuthorization(Security.LawlineRoles.ManagePeoplePolicy);
+        rules.MapGet("/{platformId:int}", async (int platformId, CallbackRules service, CancellationToken ct) => TypedResults.Ok(await service.GetAsync(platformId, ct)))
+            .WithSummary("The platform's 回访 rule (the defaults when it has none: 基本满意 and 不满意, 1 working day, 3 attempts)");
+        rules.MapPut("/{platformId:int}", async (int platformId, SaveCallbackRuleRequest request, CallbackRules service, CancellationToken ct)
+                => TypedResults.Ok(await service.SaveAsync(platformId, request, ct)))
+            .WithSummary("Sets the platform's 回访 rule; field errors for an unknown rating, a deadline outside 0–30 working days or attempts outside 1–10");
 
         // The citizen's side: no sign-in, the token is the only credential.
         var survey = app.MapGroup("/api/survey").WithTags("Satisfaction").AllowAnonymous();

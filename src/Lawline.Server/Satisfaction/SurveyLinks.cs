@@ -36,7 +36,7 @@ public sealed class SurveyLinks(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptionsMonitor<SatisfactionOptions> options,
-    IOptions<RoutingOptions> routing,
+    RatingRecorder recorder,
     IOptionsMonitor<SmsOptions> smsOptions,
     SmsSignal smsSignal,
     IConfiguration configuration)
@@ -187,37 +187,9 @@ public sealed class SurveyLinks(
             }
 
             outcome = SurveyLinkState.Open;
-            string? phone = null;
-            var workOrderId = invitation.WorkOrderId;
-            if (invitation.CallRecordId is { } callId && await db.CallRecords.SingleOrDefaultAsync(r => r.Id == callId, cancellationToken) is { } record)
-            {
-                record.Rating = rating;
-                record.RatedAt = now;
-                phone = record.CallerNumber;
-                workOrderId = record.WorkOrderId ?? workOrderId;
-            }
-
-            if (workOrderId is { } orderId && await db.WorkOrders.SingleOrDefaultAsync(w => w.Id == orderId, cancellationToken) is { } order)
-            {
-                order.Rate(rating, now);
-                phone ??= order.CallerPhoneE164;
-            }
-
-            if (routing.Value.CallbackRatings.Contains(rating) && !string.IsNullOrEmpty(phone))
-            {
-                // 回访, as after a low IVR rating: a mandatory callback by the platform's supervisors, due in a day.
-                db.CallbackTasks.Add(new CallbackTask
-                {
-                    PlatformId = invitation.PlatformId,
-                    Kind = CallbackKind.LowRating,
-                    Status = CallbackStatus.Pending,
-                    CallerNumber = phone.Length <= 32 ? phone : phone[..32],
-                    CallRecordId = invitation.CallRecordId,
-                    CreatedAt = now,
-                    DueAt = now.AddDays(1),
-                    Note = Describe(tags, comment),
-                });
-            }
+            // The one rating write path: history, the call and the work order, and 回访 per the platform's rule.
+            await recorder.RecordAsync(db, new RatingInput(invitation.PlatformId, invitation.CallRecordId, invitation.WorkOrderId, rating,
+                RatingChannel.SmsLink, now, tags, comment), cancellationToken);
         }, cancellationToken);
         return outcome;
     }
@@ -288,12 +260,6 @@ public sealed class SurveyLinks(
         }
 
         return (rating, tags.Count > 0 ? string.Join(',', tags) : null, string.IsNullOrEmpty(comment) ? null : comment);
-    }
-
-    private static string? Describe(string? tags, string? comment)
-    {
-        var note = string.Join("；", new[] { tags, comment }.Where(s => !string.IsNullOrEmpty(s)));
-        return note.Length == 0 ? null : note.Length <= 500 ? note : note[..500];
     }
 
     private static bool LooksLikeToken(string? token) => !string.IsNullOrEmpty(token) && token.Length <= 100;

@@ -64,7 +64,9 @@ public sealed partial class SmsSurveyTests
         Assert.Equal(CallbackKind.LowRating, callback.Kind);
         Assert.Equal(CallbackStatus.Pending, callback.Status);
         Assert.Equal("+86" + phone, callback.CallerNumber);
-        Assert.Equal(factory.Clock.GetUtcNow().AddDays(1), callback.DueAt!.Value, TimeSpan.FromMilliseconds(1));
+        // The platform's default 回访 rule: due at the close of the next working day (Beijing time).
+        Assert.Equal(WorkingCalendar.Deadline(Lawline.Server.Platforms.OfficeHours.Default, WorkingCalendar.Zone("Asia/Shanghai"), factory.Clock.GetUtcNow(), 1),
+            callback.DueAt!.Value, TimeSpan.FromMilliseconds(1));
         Assert.Equal("等待太久,没解决问题", stored.ReasonTags);
         Assert.Equal("排队太久了", stored.Comment);
         Assert.NotNull(stored.UsedAt);
