@@ -1,6 +1,8 @@
 using Lawline.Server;
 using Lawline.Server.Agents;
 using Lawline.Server.Callers;
+using Lawline.Server.Commendations;
+using Lawline.Server.Complaints;
 using Lawline.Server.Components;
 using Lawline.Server.Data;
 using Lawline.Server.Demo;
@@ -44,6 +46,8 @@ builder.AddCallRouting();
 builder.AddRoutingHub();
 builder.AddSms();
 builder.AddSatisfaction();
+builder.AddComplaints();
+builder.AddCommendations();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -71,6 +75,8 @@ app.MapRouting();
 app.MapRoutingHub();
 app.MapSms();
 app.MapSatisfaction();
+app.MapComplaints();
+app.MapCommendations();
 app.MapLawlineUi();
 
 await app.RunAsync();

@@ -58,6 +58,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
     public DbSet<SelfService.SelfServiceSession> SelfServiceSessions => Set<SelfService.SelfServiceSession>();
     public DbSet<Satisfaction.SurveyInvitation> SurveyInvitations => Set<Satisfaction.SurveyInvitation>();
+    public DbSet<Complaints.ComplaintCase> ComplaintCases => Set<Complaints.ComplaintCase>();
+    public DbSet<Commendations.Commendation> Commendations => Set<Commendations.Commendation>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -98,6 +100,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
             ScopeIsUnrestricted || (g.PlatformId != null && ScopePlatformIds.Contains(g.PlatformId.Value)));
         FilterByPlatform<SmsMessage>(builder);
         FilterByPlatform<Satisfaction.SurveyInvitation>(builder);
+        FilterByPlatform<Complaints.ComplaintCase>(builder);
+        FilterByPlatform<Commendations.Commendation>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
         builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
