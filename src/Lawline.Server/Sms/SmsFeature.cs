@@ -89,6 +89,8 @@ public static partial class SmsFeature
 
         // Kannel fetches this (GET by default) with the report; it has no credentials, so the URL carries a secret.
         group.MapMethods("/dlr", ["GET", "POST"], DeliveryReportAsync).AllowAnonymous().ExcludeFromDescription();
+        // Messages from handsets (退订 and replies), forwarded by Kannel's sms-service with the same secret.
+        group.MapMethods("/mo", ["GET", "POST"], SmsInbound.ReceiveAsync).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
