@@ -312,8 +312,10 @@ public sealed partial class WorkOrderService(
             db.AuditRead("CallerHistory", number.Masked, null, "work orders of a caller");
             await db.SaveChangesAsync(cancellationToken);
         }
+        var sms = await db.SmsMessages.AsNoTracking().Where(m => m.To == number.E164).OrderByDescending(m => m.Id).Take(50)
+            .Select(m => new CallerSms(m.Id, m.Purpose, m.Status, m.CreatedAt, m.Text, m.WorkOrderId)).ToListAsync(cancellationToken);
         return new CallerHistory(full ? PhoneNumberFormatter.Display(number.E164) : number.Masked, !full,
-            inWindow >= options.Value.RepeatCallerThreshold, inWindow, window, [.. rows.Select(ToSummary)]);
+            inWindow >= options.Value.RepeatCallerThreshold, inWindow, window, [.. rows.Select(ToSummary)], sms);
     }
 
     /// <summary>The categories this user chose most recently, newest first, for the picker.</summary>
