@@ -258,12 +258,12 @@ public sealed class KannelSmsTests
         var queued = Assert.Single(await stack.Admin.GetOkAsync<List<SmsMessageDto>>($"/api/sms?workOrderId={order.Id}"));
         Assert.Equal(SmsPurpose.Guidance, queued.Purpose);
 
+        await stack.WaitForStatusAsync(queued.Id, SmsStatus.Sent);
         var (text, _, _) = await stack.WaitForSmscAsync(phone);
         Assert.Contains("江岸区法律援助中心", text);
         Assert.Contains("地址：" + address, text);
         Assert.Contains("电话：027-82712348", text);
         Assert.StartsWith("【", text);
-        await stack.WaitForStatusAsync(queued.Id, SmsStatus.Sent);
         await stack.Smsc.ReleaseReceiptsAsync();
         await stack.WaitForStatusAsync(queued.Id, SmsStatus.Delivered);
 
