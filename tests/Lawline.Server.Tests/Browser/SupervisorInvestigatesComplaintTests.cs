@@ -71,6 +71,24 @@ public sealed class SupervisorInvestigatesComplaintTests
         await Expect(panel.GetByTestId("complaint-finding")).ToContainTextAsync("属实");
         await Expect(panel.GetByTestId("complaint-record-finding")).ToHaveCountAsync(0);
 
+        // 发送评价短信 from the same work order: the result is shown beside the button.
+        await page.GetByTestId("wo-survey-send").ClickAsync();
+        await Expect(page.GetByTestId("wo-survey-result")).ToContainTextAsync("评价短信已发送", new() { Timeout = 20_000 });
+
+        // Praise for a lawyer is recorded on 表扬与锦旗 and counted for the month.
+        await page.GetByTestId("nav-commendations").ClickAsync();
+        await Expect(page.GetByTestId("page-title")).ToHaveTextAsync("表扬与锦旗");
+        await Expect(page.GetByTestId("commendations-count-Banner")).ToContainTextAsync("0");
+        await page.GetByTestId("commendations-add").ClickAsync();
+        await page.GetByTestId("commendation-agent").ClickAsync();
+        await page.GetByRole(AriaRole.Option).First.ClickAsync();
+        await page.GetByTestId("commendation-kind-select").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "锦旗", Exact = true }).ClickAsync();
+        await page.GetByTestId("commendation-summary").FillAsync("赠送锦旗“法律援助暖人心”");
+        await page.GetByTestId("commendation-save").ClickAsync();
+        await Expect(page.GetByTestId("commendations-count-Banner")).ToContainTextAsync("1");
+        await Expect(page.GetByTestId("commendations-table").GetByTestId("commendation-kind")).ToHaveTextAsync("锦旗");
+
         var concluded = await admin.GetOkAsync<ComplaintDto>($"/api/complaints/{complaint.WorkOrderId}");
         Assert.Equal(ComplaintFinding.Substantiated, concluded.Finding);
         Assert.False(concluded.IsOpen);
