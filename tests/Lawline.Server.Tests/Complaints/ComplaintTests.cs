@@ -12,21 +12,24 @@ public sealed class ComplaintTests(SharedInstallations installations) : IClassFi
 {
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 
-    [Fact]
-    public async Task A_complaint_registered_on_a_Thursday_is_due_for_reply_after_the_weekend_and_closes_with_a_finding_that_counts_against_the_lawyer()
+    [Theory]
+    [DatabaseData]
+    public async Task A_complaint_registered_on_a_Thursday_is_due_for_reply_after_the_weekend_and_closes_with_a_finding_that_counts_against_the_lawyer(
+        DatabaseProvider provider)
     {
-        await using var factory = await LawlineFactory.StartAsync(DatabaseProvider.Sqlite);
+        await using var factory = await LawlineFactory.StartAsync(provider);
         // Thursday 10:00 in Beijing, at least a week ahead (the fake clock only moves forward).
         var day = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime).AddDays(7);
         while (day.DayOfWeek != DayOfWeek.Thursday)
         {
             day = day.AddDays(1);
         }
-        factory.Clock.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(10, 0)), Beijing));
+        factory.Clock.SetUtcNow(new DateTimeOffset(day.ToDateTime(new TimeOnly(10, 0)), Beijing).ToUniversalTime());
         using var admin = await factory.AdminAsync();
         var platform = await admin.CreatePlatformAsync();
         var staff = await admin.StaffAsync(platform);
-        using var supervisor = await factory.CreateUserAndSignInAsync(admin, platform.Id, LawlineRoles.Supervisor);
+        var supervisorUser = await admin.CreateUserAsync(platform.Id, LawlineRoles.Supervisor);
+        using var supervisor = await factory.SignInAsync(supervisorUser.UserName, TestData.UserPassword);
         var phone = Unique.Mobile();
 
         var complaint = await supervisor.PostOkAsync<ComplaintDto>("/api/complaints", new RegisterComplaintRequest(
@@ -52,27 +55,29 @@ public sealed class ComplaintTests(SharedInstallations installations) : IClassFi
 
         // Past the deadline without a reply: flagged, and found by the overdue filter.
         factory.Clock.Advance(TimeSpan.FromDays(8));
-        var overdue = await supervisor.GetOkAsync<ComplaintPage>($"/api/complaints?replyOverdue=true&platformId={platform.Id}");
+        // A week later the morning's sign-in has expired.
+        using var later = await factory.SignInAsync(supervisorUser.UserName, TestData.UserPassword);
+        var overdue = await later.GetOkAsync<ComplaintPage>($"/api/complaints?replyOverdue=true&platformId={platform.Id}");
         Assert.True(Assert.Single(overdue.Items).IsReplyOverdue);
 
-        var replied = await supervisor.PostOkAsync<ComplaintDto>($"/api/complaints/{complaint.WorkOrderId}/reply",
+        var replied = await later.PostOkAsync<ComplaintDto>($"/api/complaints/{complaint.WorkOrderId}/reply",
             new ComplaintReplyRequest("已核实，已对值班律师进行批评教育，并向您致歉。"), HttpStatusCode.OK);
         Assert.False(replied.IsReplyOverdue);
-        Assert.Empty((await supervisor.GetOkAsync<ComplaintPage>($"/api/complaints?replyOverdue=true&platformId={platform.Id}")).Items);
-        await ApiClient.ReadFieldErrorAsync(await supervisor.PostAsync($"/api/complaints/{complaint.WorkOrderId}/finding",
+        Assert.Empty((await later.GetOkAsync<ComplaintPage>($"/api/complaints?replyOverdue=true&platformId={platform.Id}")).Items);
+        await ApiClient.ReadFieldErrorAsync(await later.PostAsync($"/api/complaints/{complaint.WorkOrderId}/finding",
             new ComplaintFindingRequest(ComplaintFinding.Unsubstantiated, true, null)), "countsAgainstAssessment");
-        var found = await supervisor.PostOkAsync<ComplaintDto>($"/api/complaints/{complaint.WorkOrderId}/finding",
+        var found = await later.PostOkAsync<ComplaintDto>($"/api/complaints/{complaint.WorkOrderId}/finding",
             new ComplaintFindingRequest(ComplaintFinding.Substantiated, true, null), HttpStatusCode.OK);
         Assert.False(found.IsOpen);
         Assert.Equal(ComplaintFinding.Substantiated, found.Finding);
 
         // The finding closed the investigation.
-        await ApiClient.ReadFieldErrorAsync(await supervisor.PostAsync($"/api/complaints/{complaint.WorkOrderId}/notes", new ComplaintNoteRequest("补充")), "finding");
-        Assert.Empty((await supervisor.GetOkAsync<ComplaintPage>($"/api/complaints?open=true&platformId={platform.Id}")).Items);
-        var counts = await supervisor.GetOkAsync<List<AgentComplaintCount>>($"/api/complaints/against-agents?platformId={platform.Id}");
+        await ApiClient.ReadFieldErrorAsync(await later.PostAsync($"/api/complaints/{complaint.WorkOrderId}/notes", new ComplaintNoteRequest("补充")), "finding");
+        Assert.Empty((await later.GetOkAsync<ComplaintPage>($"/api/complaints?open=true&platformId={platform.Id}")).Items);
+        var counts = await later.GetOkAsync<List<AgentComplaintCount>>($"/api/complaints/against-agents?platformId={platform.Id}");
         var lawyer = Assert.Single(counts);
         Assert.Equal((staff.Agent.Id, 1, 1, 1), (lawyer.AgentId, lawyer.Complaints, lawyer.Substantiated, lawyer.CountingAgainstAssessment));
-        Assert.Single((await supervisor.GetOkAsync<ComplaintPage>($"/api/complaints?agentId={staff.Agent.Id}")).Items);
+        Assert.Single((await later.GetOkAsync<ComplaintPage>($"/api/complaints?agentId={staff.Agent.Id}")).Items);
     }
 
     [Fact]
