@@ -2,6 +2,8 @@ using Lawline.Server;
 using Lawline.Server.Agents;
 using Lawline.Server.Analytics;
 using Lawline.Server.Callers;
+using Lawline.Server.Commendations;
+using Lawline.Server.Complaints;
 using Lawline.Server.Components;
 using Lawline.Server.Data;
 using Lawline.Server.Demo;
@@ -46,6 +48,8 @@ builder.AddRoutingHub();
 builder.AddSms();
 builder.AddSatisfaction();
 builder.AddAnalytics();
+builder.AddComplaints();
+builder.AddCommendations();
 builder.AddDemo();
 builder.AddLawlineUi();
 
@@ -74,6 +78,8 @@ app.MapRoutingHub();
 app.MapSms();
 app.MapSatisfaction();
 app.MapAnalytics();
+app.MapComplaints();
+app.MapCommendations();
 app.MapLawlineUi();
 
 await app.RunAsync();

@@ -507,6 +507,160 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("Callers");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Commendations.Commendation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RecordedByUserId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("WorkOrderId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.HasIndex("AgentId", "ReceivedAt");
+
+                    b.HasIndex("PlatformId", "ReceivedAt");
+
+                    b.ToTable("Commendations", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintCase", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("CountsAgainstAssessment")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Finding")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("FindingAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FindingBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FindingReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RepliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RepliedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ReplyDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReplyText")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int?>("SubjectAgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WorkOrderId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkOrderId")
+                        .IsUnique();
+
+                    b.HasIndex("SubjectAgentId", "Finding");
+
+                    b.HasIndex("PlatformId", "FindingAt", "ReplyDueAt");
+
+                    b.ToTable("ComplaintCases", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintNote", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ComplaintCaseId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintCaseId");
+
+                    b.ToTable("ComplaintNotes", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Knowledge.KnowledgeArticle", b =>
                 {
                     b.Property<int>("Id")
@@ -2587,6 +2741,57 @@ namespace Lawline.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lawline.Server.Commendations.Commendation", b =>
+                {
+                    b.HasOne("Lawline.Server.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", null)
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintCase", b =>
+                {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectAgentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", "WorkOrder")
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("WorkOrder");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintNote", b =>
+                {
+                    b.HasOne("Lawline.Server.Complaints.ComplaintCase", null)
+                        .WithMany("Notes")
+                        .HasForeignKey("ComplaintCaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lawline.Server.Knowledge.KnowledgeArticle", b =>
                 {
                     b.HasOne("Lawline.Server.Taxonomy.ConsultationCategory", null)
@@ -2996,6 +3201,11 @@ namespace Lawline.Data.Postgres.Migrations
             modelBuilder.Entity("Lawline.Server.Agents.Agent", b =>
                 {
                     b.Navigation("Skills");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintCase", b =>
+                {
+                    b.Navigation("Notes");
                 });
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrder", b =>

@@ -483,6 +483,154 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("Callers");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Commendations.Commendation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RecordedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("WorkOrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkOrderId");
+
+                    b.HasIndex("AgentId", "ReceivedAt");
+
+                    b.HasIndex("PlatformId", "ReceivedAt");
+
+                    b.ToTable("Commendations", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintCase", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CountsAgainstAssessment")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Finding")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FindingAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FindingBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FindingReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RepliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepliedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReplyDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReplyText")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SubjectAgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WorkOrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkOrderId")
+                        .IsUnique();
+
+                    b.HasIndex("SubjectAgentId", "Finding");
+
+                    b.HasIndex("PlatformId", "FindingAt", "ReplyDueAt");
+
+                    b.ToTable("ComplaintCases", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintNote", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ComplaintCaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintCaseId");
+
+                    b.ToTable("ComplaintNotes", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Knowledge.KnowledgeArticle", b =>
                 {
                     b.Property<int>("Id")
@@ -2497,6 +2645,57 @@ namespace Lawline.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lawline.Server.Commendations.Commendation", b =>
+                {
+                    b.HasOne("Lawline.Server.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", null)
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintCase", b =>
+                {
+                    b.HasOne("Lawline.Server.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Lawline.Server.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectAgentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", "WorkOrder")
+                        .WithMany()
+                        .HasForeignKey("WorkOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("WorkOrder");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintNote", b =>
+                {
+                    b.HasOne("Lawline.Server.Complaints.ComplaintCase", null)
+                        .WithMany("Notes")
+                        .HasForeignKey("ComplaintCaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lawline.Server.Knowledge.KnowledgeArticle", b =>
                 {
                     b.HasOne("Lawline.Server.Taxonomy.ConsultationCategory", null)
@@ -2906,6 +3105,11 @@ namespace Lawline.Data.Sqlite.Migrations
             modelBuilder.Entity("Lawline.Server.Agents.Agent", b =>
                 {
                     b.Navigation("Skills");
+                });
+
+            modelBuilder.Entity("Lawline.Server.Complaints.ComplaintCase", b =>
+                {
+                    b.Navigation("Notes");
                 });
 
             modelBuilder.Entity("Lawline.Server.WorkOrders.WorkOrder", b =>

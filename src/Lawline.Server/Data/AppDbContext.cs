@@ -67,6 +67,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Satisfaction.SatisfactionRating> SatisfactionRatings => Set<Satisfaction.SatisfactionRating>();
     public DbSet<Satisfaction.CallbackRule> CallbackRules => Set<Satisfaction.CallbackRule>();
     public DbSet<CallbackAttempt> CallbackAttempts => Set<CallbackAttempt>();
+    public DbSet<Complaints.ComplaintCase> ComplaintCases => Set<Complaints.ComplaintCase>();
+    public DbSet<Commendations.Commendation> Commendations => Set<Commendations.Commendation>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -115,6 +117,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Satisfaction.SatisfactionRating>(builder);
         FilterByPlatform<Satisfaction.CallbackRule>(builder);
         FilterByPlatform<CallbackAttempt>(builder);
+        FilterByPlatform<Complaints.ComplaintCase>(builder);
+        FilterByPlatform<Commendations.Commendation>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
         builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>

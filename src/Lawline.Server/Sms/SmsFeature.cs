@@ -89,6 +89,8 @@ public static partial class SmsFeature
 
         // Kannel fetches this (GET by default) with the report; it has no credentials, so the URL carries a secret.
         group.MapMethods("/dlr", ["GET", "POST"], DeliveryReportAsync).AllowAnonymous().ExcludeFromDescription();
+        // Messages from handsets (退订 and replies), forwarded by Kannel's sms-service with the same secret.
+        group.MapMethods("/mo", ["GET", "POST"], SmsInbound.ReceiveAsync).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
@@ -137,6 +139,8 @@ public static partial class SmsFeature
             "【{热线名称}】您好！您咨询的事项可以申请法律援助。请携带身份证件和相关材料前往{机构名称}办理，地址：{地址}，电话：{电话}，办公时间：{办公时间}。"),
         ("mediation-guidance", "人民调解引导", SmsPurpose.Guidance,
             "【{热线名称}】您好！您反映的纠纷可以申请人民调解，调解不收费。调解组织：{机构名称}，地址：{地址}，电话：{电话}。"),
+        ("referral-guidance", "引导办理", SmsPurpose.Guidance,
+            "【{热线名称}】您好！您咨询的事项可前往{机构名称}办理，地址：{地址}，电话：{电话}。"),
         ("survey-link", "满意度评价", SmsPurpose.SurveyLink,
             "【{热线名称}】感谢您的来电！请对本次服务进行评价：{链接}"),
         ("callback-notice", "回拨通知", SmsPurpose.CallbackNotice,

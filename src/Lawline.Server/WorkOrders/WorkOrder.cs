@@ -341,6 +341,9 @@ public sealed class WorkOrder : IPlatformOwned
         CompletedAt = now;
     }
 
+    /// <summary>The guidance SMS of a referral was queued for the caller.</summary>
+    public void RecordGuidanceSms() => GuidanceSmsSent = true;
+
     public void Close(DateTimeOffset now)
     {
         Require(WorkOrderStatus.Completed, "close");

@@ -118,4 +118,7 @@ public sealed record WorkOrderEventDto(long Id, DateTimeOffset At, string UserNa
     WorkOrderStatus? FromStatus, WorkOrderStatus? ToStatus, string? Changes, string? Note);
 
 public sealed record CallerHistory(string Phone, bool PhoneMasked, bool IsRepeatCaller, int ContactsInWindow, int WindowDays,
-    IReadOnlyList<WorkOrderSummary> WorkOrders);
+    IReadOnlyList<WorkOrderSummary> WorkOrders, IReadOnlyList<CallerSms>? Sms = null);
+
+/// <summary>An SMS the hotline sent to the caller's number (the number itself is the history's).</summary>
+public sealed record CallerSms(long Id, Sms.SmsPurpose Purpose, Sms.SmsStatus Status, DateTimeOffset CreatedAt, string Text, int? WorkOrderId);

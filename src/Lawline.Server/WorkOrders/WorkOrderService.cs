@@ -33,7 +33,8 @@ public sealed partial class WorkOrderService(
     CurrentUser me,
     TaxonomyIndex taxonomy,
     TimeProvider clock,
-    IOptions<WorkOrderOptions> options)
+    IOptions<WorkOrderOptions> options,
+    Sms.SmsOutbox outbox)
 {
     private static readonly JsonSerializerOptions ChangeJson = new()
     {
@@ -41,7 +42,8 @@ public sealed partial class WorkOrderService(
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
-    public async Task<WorkOrderDto> CreateAsync(CreateWorkOrderRequest request, CancellationToken cancellationToken)
+    /// <param name="alongside">Adds records that belong to the new order (a complaint case), saved in the same transaction.</param>
+    public async Task<WorkOrderDto> CreateAsync(CreateWorkOrderRequest request, CancellationToken cancellationToken, Action<WorkOrder>? alongside = null)
     {
         var errors = new Dictionary<string, string[]>();
         var platform = await db.Platforms.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.PlatformId, cancellationToken);
@@ -95,6 +97,7 @@ public sealed partial class WorkOrderService(
         }
         db.WorkOrders.Add(order);
         AddEvent(order, WorkOrderEventKind.Created, null, WorkOrderStatus.Registered, null, null);
+        alongside?.Invoke(order);
         if (request.CompleteWith is { } outcome)
         {
             var from = order.Status;
@@ -104,6 +107,12 @@ public sealed partial class WorkOrderService(
         }
         // One save: the order, its caller, its events and the audit lines, in the transaction of the number.
         await db.SaveChangesAsync(cancellationToken);
+        if (order.Outcome == WorkOrderOutcome.Referred && await QueueGuidanceSmsAsync(order, cancellationToken))
+        {
+            // The message needs the order's id, so it is a second save, in the same transaction.
+            order.RecordGuidanceSms();
+            await db.SaveChangesAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         return await ToDtoAsync(order, platform.Name, category?.Name, cancellationToken);
     }
@@ -224,6 +233,11 @@ public sealed partial class WorkOrderService(
                 order.Complete(request.Outcome ?? WorkOrderOutcome.None, now, request.ReferralAgency, request.ReferralAgencyName,
                     request.GuidanceSmsSent, request.TransferTarget);
                 note = $"outcome: {order.Outcome}";
+                if (await QueueGuidanceSmsAsync(order, cancellationToken))
+                {
+                    order.RecordGuidanceSms();
+                    note += ", guidance SMS queued";
+                }
                 break;
             case WorkOrderAction.Close:
                 order.Close(now);
@@ -298,8 +312,10 @@ public sealed partial class WorkOrderService(
             db.AuditRead("CallerHistory", number.Masked, null, "work orders of a caller");
             await db.SaveChangesAsync(cancellationToken);
         }
+        var sms = await db.SmsMessages.AsNoTracking().Where(m => m.To == number.E164).OrderByDescending(m => m.Id).Take(50)
+            .Select(m => new CallerSms(m.Id, m.Purpose, m.Status, m.CreatedAt, m.Text, m.WorkOrderId)).ToListAsync(cancellationToken);
         return new CallerHistory(full ? PhoneNumberFormatter.Display(number.E164) : number.Masked, !full,
-            inWindow >= options.Value.RepeatCallerThreshold, inWindow, window, [.. rows.Select(ToSummary)]);
+            inWindow >= options.Value.RepeatCallerThreshold, inWindow, window, [.. rows.Select(ToSummary)], sms);
     }
 
     /// <summary>The categories this user chose most recently, newest first, for the picker.</summary>

@@ -47,6 +47,7 @@ public sealed class FakeSmsc : IAsyncDisposable
     private readonly Task _acceptLoop;
     private int _nextMessageId = 7000;
     private int _binds;
+    private Connection? _bound;
 
     public FakeSmsc()
     {
@@ -85,6 +86,10 @@ public sealed class FakeSmsc : IAsyncDisposable
         }
         return result;
     }
+
+    /// <summary>A handset sends a message to the hotline (MO): a deliver_sm in UCS-2 on the last bound link.</summary>
+    public Task SendMoAsync(string fromHandset, string toShortCode, string text)
+        => (_bound ?? throw new InvalidOperationException("No SMPP link is bound.")).SendMoAsync(fromHandset, toShortCode, text);
 
     /// <summary>Sends the receipts held back while <see cref="ReceiptsImmediately"/> was false.</summary>
     public async Task ReleaseReceiptsAsync()
@@ -165,6 +170,7 @@ public sealed class FakeSmsc : IAsyncDisposable
                     if (ok)
                     {
                         Interlocked.Increment(ref smsc._binds);
+                        smsc._bound = this;
                     }
                     // 0x0E = ESME_RINVPASWD.
                     await SendAsync(commandId | Response, ok ? 0u : 0x0Eu, sequence, CString(smsc.SystemId));
@@ -304,6 +310,31 @@ public sealed class FakeSmsc : IAsyncDisposable
             body.AddRange([0x00, 0x1E, 0x00, (byte)id.Length]);
             body.AddRange(id);
             body.AddRange([0x04, 0x27, 0x00, 0x01, 0x02]);
+            await SendAsync(DeliverSm, 0, Interlocked.Increment(ref _sequence), [.. body]);
+        }
+
+        public async Task SendMoAsync(string from, string to, string text)
+        {
+            var body = new List<byte>();
+            body.AddRange(CString("")); // service_type
+            body.Add(1); // source_addr_ton: international
+            body.Add(1); // source_addr_npi: ISDN
+            body.AddRange(CString(from));
+            body.Add(0);
+            body.Add(0);
+            body.AddRange(CString(to));
+            body.Add(0); // esm_class: a plain message
+            body.Add(0); // protocol_id
+            body.Add(0); // priority_flag
+            body.AddRange(CString("")); // schedule_delivery_time
+            body.AddRange(CString("")); // validity_period
+            body.Add(0); // registered_delivery
+            body.Add(0); // replace_if_present_flag
+            body.Add(0x08); // data_coding: UCS-2
+            body.Add(0); // sm_default_msg_id
+            var bytes = Encoding.BigEndianUnicode.GetBytes(text);
+            body.Add((byte)bytes.Length);
+            body.AddRange(bytes);
             await SendAsync(DeliverSm, 0, Interlocked.Increment(ref _sequence), [.. body]);
         }
 

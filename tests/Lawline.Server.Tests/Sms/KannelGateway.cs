@@ -20,9 +20,12 @@ public sealed class KannelGateway : IAsyncDisposable
     private Process? _bearerbox;
     private Process? _smsbox;
 
-    private KannelGateway(FakeSmsc smsc)
+    private readonly string? _moUrl;
+
+    private KannelGateway(FakeSmsc smsc, string? moUrl)
     {
         _smsc = smsc;
+        _moUrl = moUrl;
         Directory = Path.Combine(Path.GetTempPath(), "lawline-kannel-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(Directory);
         AdminPort = FreePort();
@@ -47,14 +50,15 @@ public sealed class KannelGateway : IAsyncDisposable
 
     public string GatewayUrl => $"http://127.0.0.1:{SendsmsPort}";
 
-    public static async Task<KannelGateway> StartAsync(FakeSmsc smsc)
+    /// <param name="moUrl">Where smsbox forwards messages from handsets (MO); Kannel's escapes (%p, %b, %c) are filled in.</param>
+    public static async Task<KannelGateway> StartAsync(FakeSmsc smsc, string? moUrl = null)
     {
         if (!File.Exists(Bearerbox) || !File.Exists(Smsbox))
         {
             throw new InvalidOperationException(
                 "Kannel is not installed (no /usr/sbin/bearerbox or /usr/sbin/smsbox): apt-get install kannel (scripts/test.sh installs it).");
         }
-        var kannel = new KannelGateway(smsc);
+        var kannel = new KannelGateway(smsc, moUrl);
         try
         {
             await kannel.StartProcessesAsync();
@@ -203,7 +207,7 @@ public sealed class KannelGateway : IAsyncDisposable
 
             group = sms-service
             keyword = default
-            text = ""
+            {(_moUrl is null ? "text = \"\"" : $"get-url = \"{_moUrl}\"\nmax-messages = 0")}
             omit-empty = true
 
             """;

@@ -33,8 +33,9 @@ public sealed class KannelSmsTests
             LawlineFactory? factory = null;
             try
             {
-                kannel = await KannelGateway.StartAsync(smsc);
                 var port = KannelGateway.FreePort();
+                var token = RandomNumberGenerator.GetHexString(32);
+                kannel = await KannelGateway.StartAsync(smsc, $"http://127.0.0.1:{port}/api/sms/mo?token={token}&from=%p&to=%P&text=%b&coding=%c");
                 factory = await LawlineFactory.StartAsync(provider, new Dictionary<string, string?>
                 {
                     [LawlineFactory.KestrelPortSetting] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -44,7 +45,7 @@ public sealed class KannelSmsTests
                     ["Sms:Password"] = kannel.Password,
                     ["Sms:SenderNumber"] = "12348",
                     ["Sms:CallbackBaseUrl"] = $"http://127.0.0.1:{port}",
-                    ["Sms:DeliveryReportToken"] = RandomNumberGenerator.GetHexString(32),
+                    ["Sms:DeliveryReportToken"] = token,
                     ["Sms:MinIntervalSeconds"] = "0",
                     ["Sms:RetryBaseDelay"] = "00:00:30",
                     ["Sms:SendTimeout"] = "00:00:05",
@@ -227,5 +228,87 @@ public sealed class KannelSmsTests
         {
             Assert.Single(stack.Smsc.Submits, s => s.Destination == "86" + phone);
         }
+    }
+
+    [Fact]
+    public async Task A_referral_to_legal_aid_texts_the_caller_the_centres_address_in_Chinese_and_the_receipt_marks_it_delivered()
+    {
+        await using var stack = await Stack.StartAsync();
+        var address = "武汉市江岸区沿江大道" + Random.Shared.Next(100, 999) + "号";
+        var agency = await stack.Admin.PostOkAsync<Lawline.Server.Knowledge.KnowledgeArticleDto>("/api/knowledge/articles",
+            new Lawline.Server.Knowledge.SaveKnowledgeArticleRequest
+            {
+                Kind = Lawline.Server.Knowledge.KnowledgeKind.Agency, Title = "江岸区法律援助中心", Body = "免费为经济困难的群众提供法律援助。",
+                Address = address, Phone = "027-82712348", Hours = "工作日9:00-17:00", PlatformId = stack.PlatformId,
+            });
+        var inReview = await stack.Admin.PostOkAsync<Lawline.Server.Knowledge.KnowledgeArticleDto>($"/api/knowledge/articles/{agency.Id}/transitions",
+            new Lawline.Server.Knowledge.KnowledgeTransitionRequest(Lawline.Server.Knowledge.KnowledgeAction.Submit, agency.Version), System.Net.HttpStatusCode.OK);
+        await stack.Admin.PostOkAsync<Lawline.Server.Knowledge.KnowledgeArticleDto>($"/api/knowledge/articles/{agency.Id}/transitions",
+            new Lawline.Server.Knowledge.KnowledgeTransitionRequest(Lawline.Server.Knowledge.KnowledgeAction.Publish, inReview.Version), System.Net.HttpStatusCode.OK);
+        stack.Smsc.ReceiptsImmediately = false;
+        var phone = Unique.Mobile();
+
+        var order = await stack.Admin.PostOkAsync<Lawline.Server.WorkOrders.WorkOrderDto>("/api/work-orders",
+            WorkOrderTestData.Consultation(stack.PlatformId, WorkOrderTestData.WageArrears, phone));
+        var referred = await stack.Admin.PostOkAsync<Lawline.Server.WorkOrders.WorkOrderDto>($"/api/work-orders/{order.Id}/transitions",
+            new Lawline.Server.WorkOrders.TransitionRequest(order.Version, Lawline.Server.WorkOrders.WorkOrderAction.Complete,
+                Outcome: Lawline.Server.WorkOrders.WorkOrderOutcome.Referred, ReferralAgency: Lawline.Server.WorkOrders.ReferralAgency.LegalAid),
+            System.Net.HttpStatusCode.OK);
+        Assert.True(referred.GuidanceSmsSent);
+        var queued = Assert.Single(await stack.Admin.GetOkAsync<List<SmsMessageDto>>($"/api/sms?workOrderId={order.Id}"));
+        Assert.Equal(SmsPurpose.Guidance, queued.Purpose);
+
+        await stack.WaitForStatusAsync(queued.Id, SmsStatus.Sent);
+        var (text, _, _) = await stack.WaitForSmscAsync(phone);
+        Assert.Contains("江岸区法律援助中心", text);
+        Assert.Contains("地址：" + address, text);
+        Assert.Contains("电话：027-82712348", text);
+        Assert.StartsWith("【", text);
+        await stack.Smsc.ReleaseReceiptsAsync();
+        await stack.WaitForStatusAsync(queued.Id, SmsStatus.Delivered);
+
+        // A landline gets no SMS, and the order says so.
+        var landline = await stack.Admin.PostOkAsync<Lawline.Server.WorkOrders.WorkOrderDto>("/api/work-orders",
+            WorkOrderTestData.Consultation(stack.PlatformId, WorkOrderTestData.WageArrears, "027-8271" + Random.Shared.Next(1000, 9999)));
+        var noSms = await stack.Admin.PostOkAsync<Lawline.Server.WorkOrders.WorkOrderDto>($"/api/work-orders/{landline.Id}/transitions",
+            new Lawline.Server.WorkOrders.TransitionRequest(landline.Version, Lawline.Server.WorkOrders.WorkOrderAction.Complete,
+                Outcome: Lawline.Server.WorkOrders.WorkOrderOutcome.Referred, ReferralAgency: Lawline.Server.WorkOrders.ReferralAgency.LegalAid),
+            System.Net.HttpStatusCode.OK);
+        Assert.False(noSms.GuidanceSmsSent);
+        Assert.Empty(await stack.Admin.GetOkAsync<List<SmsMessageDto>>($"/api/sms?workOrderId={landline.Id}"));
+    }
+
+    [Fact]
+    public async Task A_citizen_texting_退订_is_opted_out_gets_one_confirmation_and_no_later_survey_SMS()
+    {
+        await using var stack = await Stack.StartAsync();
+        var phone = Unique.Mobile();
+        // Something to reply to: the number got a guidance message from the platform.
+        var first = await stack.SendAsync(phone, "survey-link", new() { ["热线名称"] = "12348", ["链接"] = "https://12348.example.cn/s/1" });
+        await stack.WaitForStatusAsync(first.Id, SmsStatus.Delivered);
+
+        await stack.Smsc.SendMoAsync("86" + phone, "12348", "  退订 ");
+        var optOuts = await Wait.ForAsync(async () =>
+            await stack.Admin.GetOkAsync<List<SmsOptOutDto>>($"/api/sms/opt-outs?phone={phone}") is [_, ..] found ? found : null,
+            () => $"{phone} was not opted out.\n{stack.Kannel.Logs()}");
+        Assert.Contains("退订", Assert.Single(optOuts).Reason);
+        var confirmation = await Wait.ForAsync(() => Task.FromResult(
+            stack.Smsc.MessagesTo("86" + phone).FirstOrDefault(m => m.Text.Contains("已成功退订", StringComparison.Ordinal)) is { Text: not null } m ? m.Text : null),
+            () => "no confirmation at the SMSC");
+        Assert.StartsWith("【", confirmation);
+
+        // A later survey link is recorded as blocked and never reaches the SMSC.
+        var later = await stack.SendAsync(phone, "survey-link", new() { ["热线名称"] = "12348", ["链接"] = "https://12348.example.cn/s/2" });
+        Assert.Equal(SmsStatus.Blocked, later.Status);
+        var other = Unique.Mobile();
+        var control = await stack.SendAsync(other, "survey-link", new() { ["热线名称"] = "12348", ["链接"] = "https://12348.example.cn/s/3" });
+        await stack.WaitForStatusAsync(control.Id, SmsStatus.Delivered);
+        Assert.DoesNotContain(stack.Smsc.MessagesTo("86" + phone), m => m.Text.Contains("/s/2", StringComparison.Ordinal));
+        Assert.Equal(2, stack.Smsc.MessagesTo("86" + phone).Count);
+
+        // Another text is only a reply: no opt-out for that number.
+        await stack.Smsc.SendMoAsync("86" + other, "12348", "谢谢，已经收到");
+        await Task.Delay(1000);
+        Assert.Empty(await stack.Admin.GetOkAsync<List<SmsOptOutDto>>($"/api/sms/opt-outs?phone={other}"));
     }
 }

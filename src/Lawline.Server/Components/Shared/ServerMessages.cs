@@ -187,6 +187,17 @@ public static partial class ServerMessages
         new(Pattern("^A name is at most (\\d+) characters\\.$"), "Server.SelfService.NameLength"),
         new(Exact("Self-service is not available: no 12348 platform is set up for it."), "Server.SelfService.Unavailable"),
         new(Exact("Self-service is not available: the platform has nobody to take callback requests."), "Server.SelfService.NoOwner"),
+        // Complaints and commendations.
+        new(Exact("Write down what the complaint is about."), "Server.ComplaintContent"),
+        new(Exact("Write the note."), "Server.ComplaintNote"),
+        new(Exact("Write the reply given to the complainant."), "Server.ComplaintReply"),
+        new(Exact("Choose the finding: substantiated, partly substantiated or unsubstantiated."), "Server.ComplaintFinding"),
+        new(Exact("The complainant has not been replied to; give the reason for concluding without a reply."), "Server.ComplaintReason"),
+        new(Exact("An unsubstantiated complaint cannot count against the lawyer's assessment."), "Server.ComplaintUnsubstantiatedCounts"),
+        new(Exact("Name the lawyer complained about before counting it against an assessment."), "Server.ComplaintNoSubject"),
+        new(Pattern("^Cannot .*: the investigation is closed with a finding\\.$"), "Server.ComplaintClosed"),
+        new(Exact("Choose the lawyer who was praised."), "Server.CommendationLawyer"),
+        new(Exact("Write down what the citizen said or wrote."), "Server.CommendationSummary"),
     ];
 
     public static string Translate(string message, IStringLocalizer<UiText> text)
