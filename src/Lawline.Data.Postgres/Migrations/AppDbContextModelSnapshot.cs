@@ -1442,6 +1442,8 @@ namespace Lawline.Data.Postgres.Migrations
 
                     b.HasIndex("CallRecordId");
 
+                    b.HasIndex("ComplaintWorkOrderId");
+
                     b.HasIndex("PlatformId", "AssignedUserId", "Status");
 
                     b.HasIndex("PlatformId", "CallerNumber", "Status");
@@ -2937,11 +2939,18 @@ namespace Lawline.Data.Postgres.Migrations
                         .HasForeignKey("CallRecordId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", "ComplaintWorkOrder")
+                        .WithMany()
+                        .HasForeignKey("ComplaintWorkOrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Lawline.Server.Platforms.Platform", null)
                         .WithMany()
                         .HasForeignKey("PlatformId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("ComplaintWorkOrder");
                 });
 
             modelBuilder.Entity("Lawline.Server.Routing.Ivr.IvrFlowVersion", b =>

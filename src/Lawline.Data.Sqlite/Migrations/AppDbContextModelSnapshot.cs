@@ -1388,6 +1388,8 @@ namespace Lawline.Data.Sqlite.Migrations
 
                     b.HasIndex("CallRecordId");
 
+                    b.HasIndex("ComplaintWorkOrderId");
+
                     b.HasIndex("PlatformId", "AssignedUserId", "Status");
 
                     b.HasIndex("PlatformId", "CallerNumber", "Status");
@@ -2841,11 +2843,18 @@ namespace Lawline.Data.Sqlite.Migrations
                         .HasForeignKey("CallRecordId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Lawline.Server.WorkOrders.WorkOrder", "ComplaintWorkOrder")
+                        .WithMany()
+                        .HasForeignKey("ComplaintWorkOrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Lawline.Server.Platforms.Platform", null)
                         .WithMany()
                         .HasForeignKey("PlatformId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("ComplaintWorkOrder");
                 });
 
             modelBuilder.Entity("Lawline.Server.Routing.Ivr.IvrFlowVersion", b =>

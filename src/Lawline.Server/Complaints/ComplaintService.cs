@@ -29,9 +29,10 @@ public sealed class ComplaintService(
     /// <summary>
     /// Registers a complaint: a new Complaint work order and its case in one transaction, or (with
     /// <see cref="RegisterComplaintRequest.WorkOrderId"/>) the case of an existing Complaint work order that has none.
-    /// The callback workflow calls this when a caller complains during a 回访.
+    /// The callback workflow calls this when a caller complains during a 回访, with <paramref name="alongside"/> recording the
+    /// task's outcome in the same transaction.
     /// </summary>
-    public async Task<ComplaintDto> RegisterAsync(RegisterComplaintRequest request, CancellationToken cancellationToken)
+    public async Task<ComplaintDto> RegisterAsync(RegisterComplaintRequest request, CancellationToken cancellationToken, Action<WorkOrder>? alongside = null)
     {
         if (!Enum.IsDefined(request.Source))
         {
@@ -67,7 +68,11 @@ public sealed class ComplaintService(
         var order = await workOrders.CreateAsync(new CreateWorkOrderRequest(platformId, WorkOrderType.Complaint, channel, request.Urgency,
             request.CallerPhone, request.CallerName, CallerType.Unspecified, request.CategoryCode, request.Content.Trim(), null, null,
             null, null, ["投诉"]), cancellationToken,
-            created => db.Add(ComplaintCase.Open(created, request.Source, request.SubjectAgentId, request.CallRecordId, now, replyDue)));
+            created =>
+            {
+                db.Add(ComplaintCase.Open(created, request.Source, request.SubjectAgentId, request.CallRecordId, now, replyDue));
+                alongside?.Invoke(created);
+            });
         return await GetAsync(order.Id, cancellationToken);
     }
 

@@ -164,36 +164,45 @@ public sealed partial class CallbackService
             throw new ValidationFailedException("note", "Describe the complaint.");
         }
 
-        int? complaintId = null;
-        if (outcome == CallbackOutcome.ComplaintRegistered)
-        {
-            // The complaint is a work order of its own (investigated and answered there); its own transaction.
-            var number = PhoneNumberFormatter.TryNormalize(task.CallerNumber, out var parsed) && parsed is not null ? parsed.E164 : null;
-            var complaint = await workOrders.CreateAsync(new CreateWorkOrderRequest(task.PlatformId, WorkOrderType.Complaint,
-                number is null ? WorkOrderChannel.WalkIn : WorkOrderChannel.Phone, WorkOrderUrgency.Normal, number, null, Callers.CallerType.Unspecified, null,
-                $"回访投诉（回访任务 {id}）：{note}", null, null, null, null, ["回访"]), cancellationToken);
-            complaintId = complaint.Id;
-        }
-
         var stillOpen = outcome is CallbackOutcome.Explained or CallbackOutcome.ReAnswered && request.CallerSatisfied == false;
         var now = clock.GetUtcNow();
-        await using (var transaction = await db.BeginWriteAsync(cancellationToken))
+        var tracked = await db.CallbackTasks.AsTracking().SingleAsync(t => t.Id == id, cancellationToken);
+        var reached = await db.CallbackAttempts.AsNoTracking().Where(a => a.TaskId == id && a.Result == CallbackAttemptResult.Answered)
+            .OrderByDescending(a => a.At).Select(a => a.CallRecordId).FirstOrDefaultAsync(cancellationToken);
+        void Apply(WorkOrders.WorkOrder? complaint)
         {
-            var tracked = await db.CallbackTasks.SingleAsync(t => t.Id == id, cancellationToken);
             EnsureOpen(tracked);
-            var reached = await db.CallbackAttempts.AsNoTracking().Where(a => a.TaskId == id && a.Result == CallbackAttemptResult.Answered)
-                .OrderByDescending(a => a.At).Select(a => a.CallRecordId).FirstOrDefaultAsync(cancellationToken);
             tracked.Outcome = outcome;
             tracked.CallerSatisfied = request.CallerSatisfied;
             tracked.Note = note ?? tracked.Note;
-            tracked.ComplaintWorkOrderId = complaintId ?? tracked.ComplaintWorkOrderId;
+            if (complaint is not null)
+            {
+                tracked.ComplaintWorkOrder = complaint;
+            }
+
             if (!stillOpen)
             {
                 tracked.Status = CallbackStatus.Done;
                 tracked.CompletedAt = now;
                 tracked.CompletedByCallRecordId = reached;
             }
+        }
 
+        if (outcome == CallbackOutcome.ComplaintRegistered)
+        {
+            // The complaint is investigated and answered as a Complaint work order with its case, against the rated
+            // lawyer; it is registered in the same transaction as the task's outcome (both or neither).
+            var number = PhoneNumberFormatter.TryNormalize(task.CallerNumber, out var parsed) && parsed is not null ? parsed.E164 : null;
+            var ratedLawyer = task.CallRecordId is { } callId
+                ? await db.CallRecords.AsNoTracking().Where(c => c.Id == callId).Select(c => c.AgentId).SingleOrDefaultAsync(cancellationToken)
+                : null;
+            await complaints.RegisterAsync(new Complaints.RegisterComplaintRequest(task.PlatformId, Complaints.ComplaintSource.Callback,
+                $"回访投诉（回访任务 {id}）：{note}", number, SubjectAgentId: ratedLawyer, CallRecordId: task.CallRecordId), cancellationToken, Apply);
+        }
+        else
+        {
+            await using var transaction = await db.BeginWriteAsync(cancellationToken);
+            Apply(null);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

@@ -80,7 +80,7 @@ public sealed partial class CallbackService(
     IOptions<LawlineOptions> lawline,
     IOptions<RoutingOptions> routing,
     Satisfaction.RatingRecorder ratings,
-    WorkOrders.WorkOrderService workOrders,
+    Complaints.ComplaintService complaints,
     ILogger<CallbackService> logger)
 {
     public const int DefaultPageSize = 50;
@@ -169,8 +169,19 @@ public sealed partial class CallbackService(
     }
 
     /// <summary>A supervisor reached the caller (by phone, outside the router): the task is done.</summary>
-    public Task<CallbackTaskDto> CompleteAsync(int id, CloseCallbackRequest request, CancellationToken cancellationToken)
-        => CloseAsync(id, CallbackStatus.Done, Clean(request.Note), cancellationToken);
+    public async Task<CallbackTaskDto> CompleteAsync(int id, CloseCallbackRequest request, CancellationToken cancellationToken)
+    {
+        var kind = await db.CallbackTasks.AsNoTracking().Where(t => t.Id == id).Select(t => (CallbackKind?)t.Kind).SingleOrDefaultAsync(cancellationToken);
+        if (kind == CallbackKind.LowRating)
+        {
+            // A 回访 closes with what it came to (and whether the caller is now satisfied), never as a bare "done".
+            throw new ValidationFailedException("outcome", LowRatingNeedsOutcome);
+        }
+
+        return await CloseAsync(id, CallbackStatus.Done, Clean(request.Note), cancellationToken);
+    }
+
+    public const string LowRatingNeedsOutcome = "A 回访 is completed by recording its outcome: explained, re-answered, complaint registered or unreachable.";
 
     /// <summary>The callback will not be made (a wrong number, the caller withdrew, a duplicate); the reason is required.</summary>
     public Task<CallbackTaskDto> CancelAsync(int id, CloseCallbackRequest request, CancellationToken cancellationToken)

@@ -110,6 +110,9 @@ public sealed class CallbackTask : IPlatformOwned
 
     /// <summary>The complaint work order registered during the callback.</summary>
     public int? ComplaintWorkOrderId { get; set; }
+
+    /// <summary>Set with the complaint registered during the 回访, so both are saved in one transaction.</summary>
+    public WorkOrders.WorkOrder? ComplaintWorkOrder { get; set; }
 }
 
 /// <summary>What a 回访 came to.</summary>
@@ -201,5 +204,6 @@ internal sealed class CallbackTaskConfiguration : IEntityTypeConfiguration<Callb
         builder.HasIndex(t => new { t.PlatformId, t.CallerNumber, t.Status });
         builder.HasOne<Platform>().WithMany().HasForeignKey(t => t.PlatformId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<CallRecord>().WithMany().HasForeignKey(t => t.CallRecordId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(t => t.ComplaintWorkOrder).WithMany().HasForeignKey(t => t.ComplaintWorkOrderId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -38,6 +38,8 @@ public sealed class CallbacksApiTests(SharedInstallations installations) : IClas
 
         var page = await citySupervisor.GetOkAsync<CallbackPage>("/api/callbacks");
         Assert.Equal([elsewhere.TaskId, rating.TaskId, voicemail.TaskId, queued.TaskId], page.Items.Select(t => t.Id));
+        // A 回访 is not closed as a bare "done": it needs its outcome.
+        await ApiClient.ReadFieldErrorAsync(await citySupervisor.PostAsync($"/api/callbacks/{rating.TaskId}/done", new CloseCallbackRequest("已回访")), "outcome");
         Assert.Equal(4, page.Total);
         var (r, v, q) = (page.Items[1], page.Items[2], page.Items[3]);
         Assert.Equal((CallbackKind.LowRating, CallRating.Dissatisfied, city.Name), (r.Kind, r.Rating, r.PlatformName));

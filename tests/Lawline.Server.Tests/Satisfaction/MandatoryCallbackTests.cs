@@ -167,6 +167,10 @@ public sealed class MandatoryCallbackTests(SharedInstallations installations) : 
         var order = await admin.GetOkAsync<WorkOrderDto>($"/api/work-orders/{complained.ComplaintWorkOrderId}");
         Assert.Equal(WorkOrderType.Complaint, order.Type);
         Assert.Contains("律师态度敷衍", order.Question);
+        // Its investigation is open against the rated lawyer, from the callback, with a reply deadline.
+        var complaint = await supervisor.GetOkAsync<Lawline.Server.Complaints.ComplaintDto>($"/api/complaints/{order.Id}");
+        Assert.Equal((Lawline.Server.Complaints.ComplaintSource.Callback, staffed.Agent.Id, true), (complaint.Source, complaint.SubjectAgentId, complaint.IsOpen));
+        Assert.True(complaint.ReplyDueAt > complaint.RegisteredAt);
     }
 
     [Theory, DatabaseData]

@@ -95,6 +95,7 @@ public static partial class ServerMessages
         new(Exact(Routing.CallbackService.CancelReasonRequired), "Server.CallbackCancelReason"),
         new(Pattern("^Callback (\\d+) is already (\\w+)\\.$"), "Server.CallbackClosed"),
         new(Exact(Routing.CallbackService.ReopenReasonRequired), "Server.CallbackReopenReason"),
+        new(Exact(Routing.CallbackService.LowRatingNeedsOutcome), "Server.CallbackLowRatingOutcome"),
         new(Pattern("^Unreachable needs (\\d+) failed call attempts; this callback has (\\d+)\\.$"), "Server.CallbackUnreachableAttempts"),
         new(Exact("Say whether the caller was satisfied after the callback."), "Server.CallbackSatisfiedRequired"),
         new(Exact("Describe the complaint."), "Server.CallbackComplaintNote"),
