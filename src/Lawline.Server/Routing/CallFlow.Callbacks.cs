@@ -32,6 +32,28 @@ public sealed partial class CallFlow
         }
     }
 
+    /// <summary>
+    /// The caller gave up waiting (queued or ringing): after a real wait and from a number that can be dialled, a
+    /// callback task for the platform's supervisors, due by the closing time — one open task per number.
+    /// </summary>
+    private async Task AbandonedAsync(InboundCall caller, string? skillCode, DateTimeOffset left, CancellationToken cancellationToken)
+    {
+        var after = options.Value.AbandonedCallbackAfterSeconds;
+        var record = await records.FindAsync(caller.RecordId, cancellationToken);
+        if (after <= 0 || record?.QueuedAt is not { } queued || left - queued < TimeSpan.FromSeconds(after)
+            || !Common.PhoneNumberFormatter.TryNormalize(caller.Number, out var number) || number is null)
+        {
+            return;
+        }
+
+        if (await callbackTasks.HasOpenAsync(caller.PlatformId, number.E164, cancellationToken))
+        {
+            return;
+        }
+
+        await callbackTasks.CreateAsync(caller.PlatformId, CallbackKind.Abandoned, number.E164, caller.RecordId, skillCode, router.CallbackClosingTime(), cancellationToken);
+    }
+
     /// <summary>A supervisor closed the task: the router no longer waits to place its callback.</summary>
     public void WithdrawCallback(int taskId)
     {

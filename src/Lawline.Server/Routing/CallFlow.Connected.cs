@@ -139,6 +139,7 @@ public sealed partial class CallFlow
                 r.AbandonedIn = AbandonedIn.Ringing;
                 r.AbandonedAt = left;
             }, cancellationToken);
+            await AbandonedAsync(caller, skillCode, left, cancellationToken);
             return new OfferOutcome(null);
         }
 
@@ -161,6 +162,10 @@ public sealed partial class CallFlow
             r.AnsweredReason ??= offer.Reason;
             r.AnsweredOnMobile = target is OriginateTarget.Trunk;
         }, cancellationToken);
+        if (Common.PhoneNumberFormatter.TryNormalize(caller.Number, out var reachedNumber) && reachedNumber is not null)
+        {
+            await callbackTasks.CloseAbandonedAsync(caller.PlatformId, reachedNumber.E164, caller.RecordId, cancellationToken);
+        }
         await calls.ResumeAsync(leg);
         await calls.BridgeAsync(leg, agentLeg, hangUpTogether: false);
         await agentCalls.PublishAsync(Stage(AgentCallStage.Connected));

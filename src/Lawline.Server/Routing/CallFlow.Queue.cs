@@ -70,6 +70,7 @@ public sealed partial class CallFlow
                         r.AbandonedIn = AbandonedIn.Queue;
                         r.AbandonedAt = left;
                     }, cancellationToken);
+                    await AbandonedAsync(caller, skillCode, left, cancellationToken);
                     return;
                 }
 

@@ -19,6 +19,9 @@ public enum CallbackKind
 
     /// <summary>回访: the caller rated the service 基本满意 or 不满意 (per the platform's rule); a supervisor calls back.</summary>
     LowRating,
+
+    /// <summary>未接来电: the caller hung up while waiting for an agent (after a real wait); a supervisor calls back.</summary>
+    Abandoned,
 }
 
 public enum CallbackStatus

@@ -31,6 +31,11 @@ public sealed class CallbackTaskStore(IServiceScopeFactory scopes, TimeProvider 
         return task.Id;
     }
 
+    /// <summary>Whether the number already has a callback owed by the platform (not done or cancelled).</summary>
+    public Task<bool> HasOpenAsync(int platformId, string callerNumber, CancellationToken cancellationToken = default) =>
+        scopes.ReadAsSystemAsync("call-flow", db => db.CallbackTasks.AnyAsync(t => t.PlatformId == platformId && t.CallerNumber == callerNumber
+            && (t.Status == CallbackStatus.Pending || t.Status == CallbackStatus.Calling || t.Status == CallbackStatus.Expired), cancellationToken), cancellationToken);
+
     /// <summary>Applies one step to the task (merged request, attempt, done, expired).</summary>
     public Task UpdateAsync(int id, Action<CallbackTask> step, CancellationToken cancellationToken = default) =>
         WriteAsync(async db =>
@@ -41,12 +46,27 @@ public sealed class CallbackTaskStore(IServiceScopeFactory scopes, TimeProvider 
             }
         }, cancellationToken);
 
+    /// <summary>The caller got through after all: the missed-call callbacks still pending for the number are done.</summary>
+    public Task CloseAbandonedAsync(int platformId, string callerNumber, long answeredCallId, CancellationToken cancellationToken = default) =>
+        WriteAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            foreach (var task in await db.CallbackTasks.Where(t => t.PlatformId == platformId && t.CallerNumber == callerNumber
+                         && t.Kind == CallbackKind.Abandoned && t.Status == CallbackStatus.Pending).ToListAsync(cancellationToken))
+            {
+                task.Status = CallbackStatus.Done;
+                task.CompletedAt = now;
+                task.CompletedByCallRecordId = answeredCallId;
+                task.Note = "来电人再次来电，已接通";
+            }
+        }, cancellationToken);
+
     /// <summary>Callbacks the router should still place (after a restart): pending or interrupted, not yet due.</summary>
     public async Task<IReadOnlyList<CallbackTask>> OutstandingAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var open = await scopes.ReadAsSystemAsync("call-flow", db => db.CallbackTasks.AsNoTracking()
-            .Where(t => t.Kind != CallbackKind.LowRating && (t.Status == CallbackStatus.Pending || t.Status == CallbackStatus.Calling))
+            .Where(t => t.Kind != CallbackKind.LowRating && t.Kind != CallbackKind.Abandoned && (t.Status == CallbackStatus.Pending || t.Status == CallbackStatus.Calling))
             .OrderBy(t => t.Id)
             .ToListAsync(cancellationToken), cancellationToken);
         return [.. open.Where(t => t.DueAt is null || t.DueAt > now)];

@@ -42,6 +42,13 @@ public sealed class RoutingOptions
     /// </summary>
     public string? OutboundTrunk { get; set; }
 
+    /// <summary>
+    /// A caller who hangs up after waiting at least this long for an agent (queued or ringing) gets a callback task
+    /// (未接来电回拨), when the number can be dialled (0: never). Shorter waits are usually misdials.
+    /// </summary>
+    [Range(0, 3600)]
+    public int AbandonedCallbackAfterSeconds { get; set; } = 5;
+
     /// <summary>Ratings that open a mandatory callback task (回访) for the platform's supervisors.</summary>
     public List<CallRating> CallbackRatings { get; set; } = [CallRating.BasicallySatisfied, CallRating.Dissatisfied];
 

@@ -140,7 +140,20 @@ public sealed class CallFlowTests : IAsyncLifetime
         await Wait.UntilAsync(() => router.GetAgent(new AgentId(senior.Id))?.State == AgentState.Ready && router.GetAgent(new AgentId(junior.Id))?.State == AgentState.Ready,
             "the lawyers never became ready");
 
-        await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = "citizen", AudioFile = await sounds.ToneAsync(1000) });
+        // The citizen gave up earlier today: a missed-call callback is waiting for them.
+        var mobile = Unique.Mobile();
+        var missed = await factory.WithDatabaseAsync(async db =>
+        {
+            var task = new CallbackTask
+            {
+                PlatformId = platform.Id, Kind = CallbackKind.Abandoned, Status = CallbackStatus.Pending, CallerNumber = "+86" + mobile,
+                CreatedAt = factory.Clock.GetUtcNow(),
+            };
+            db.CallbackTasks.Add(task);
+            await db.SaveChangesAsync();
+            return task.Id;
+        });
+        await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = mobile, AudioFile = await sounds.ToneAsync(1000) });
         await citizen.DialAsync($"sip:{HotlineNumber}@{engineAddress}");
         await citizen.WaitForEventAsync("CALL_ESTABLISHED");
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -158,6 +171,10 @@ public sealed class CallFlowTests : IAsyncLifetime
         Assert.Equal(junior.Id, record.AgentId);
         Assert.True(record.CallerHungUpFirst);
         Assert.Null(record.Rating);
+
+        // They got through, so nobody needs to call them back.
+        var closed = await factory.WithDatabaseAsync(db => db.CallbackTasks.AsNoTracking().SingleAsync(t => t.Id == missed));
+        Assert.Equal((CallbackStatus.Done, record.Id), (closed.Status, closed.CompletedByCallRecordId));
     }
 
     [Fact]
@@ -168,12 +185,14 @@ public sealed class CallFlowTests : IAsyncLifetime
         var engineAddress = $"127.0.0.1:{factory.Services.GetRequiredService<SipEngine>().LocalEndPoint.Port}";
         factory.Services.GetRequiredService<CallRouter>().Configure(await factory.Services.GetRequiredService<RoutingDirectory>().RefreshAsync(CancellationToken.None));
 
-        await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = "citizen", AudioFile = await sounds.ToneAsync(1000) });
+        // A mobile number: the missed call can be called back.
+        var mobile = Unique.Mobile();
+        await using var citizen = await BaresipPhone.StartAsync(new BaresipOptions { User = mobile, AudioFile = await sounds.ToneAsync(1000) });
         await citizen.DialAsync($"sip:{HotlineNumber}@{engineAddress}");
         await citizen.WaitForEventAsync("CALL_ESTABLISHED");
         await Task.Delay(TimeSpan.FromSeconds(1));
         await citizen.SendDtmfAsync("2"); // 婚姻家庭: nobody is on duty
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        await Task.Delay(TimeSpan.FromSeconds(11)); // past the menu, then more than Routing:AbandonedCallbackAfterSeconds queued
         await citizen.HangupAsync();
 
         var record = await CompletedRecordAsync(platform.Id, r => r.AbandonedIn is not null);
@@ -183,6 +202,16 @@ public sealed class CallFlowTests : IAsyncLifetime
         Assert.True(record.AbandonedAt > record.QueuedAt);
         Assert.Null(record.AnsweredAt);
         Assert.Equal(0, record.OfferCount);
+
+        // After a real wait in the queue, the missed call is owed a callback (未接来电) in the supervisors' task list.
+        var task = await Wait.ForAsync(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("test");
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            return await db.CallbackTasks.AsNoTracking().SingleOrDefaultAsync(t => t.PlatformId == platform.Id && t.Kind == CallbackKind.Abandoned);
+        }, () => $"no callback task for the abandoned call of {record.CallerNumber}, queued {record.QueuedAt:O}, abandoned {record.AbandonedAt:O}");
+        Assert.Equal(("+86" + mobile, record.Id, CallbackStatus.Pending, "FAMILY"), (task.CallerNumber, task.CallRecordId, task.Status, task.SkillCode));
     }
 
     private Task<PlatformDto> CreatePlatformAsync(ApiClient admin) =>

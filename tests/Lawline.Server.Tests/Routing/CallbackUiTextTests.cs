@@ -18,7 +18,7 @@ public sealed class CallbackUiTextTests
     public void Kinds_and_statuses_have_the_hotline_s_Chinese_names()
     {
         using var _ = new UiCulture("zh-CN");
-        Assert.Equal(["排队回拨", "电话留言", "非工作时间回拨请求", "满意度回访"], Enum.GetValues<CallbackKind>().Select(k => Text.Enum(k)));
+        Assert.Equal(["排队回拨", "电话留言", "非工作时间回拨请求", "满意度回访", "未接来电"], Enum.GetValues<CallbackKind>().Select(k => Text.Enum(k)));
         Assert.Equal(["待回拨", "回拨中", "已完成", "已过期", "已取消"], Enum.GetValues<CallbackStatus>().Select(s => Text.Enum(s)));
         Assert.Equal(["满意", "基本满意", "不满意"], Enum.GetValues<CallRating>().Select(r => Text.Enum(r)));
     }
@@ -27,7 +27,7 @@ public sealed class CallbackUiTextTests
     public void Every_value_has_an_English_name()
     {
         using var _ = new UiCulture("en");
-        Assert.Equal(["Queue callback", "Voicemail", "Out-of-hours callback request", "Satisfaction follow-up"],
+        Assert.Equal(["Queue callback", "Voicemail", "Out-of-hours callback request", "Satisfaction follow-up", "Abandoned call"],
             Enum.GetValues<CallbackKind>().Select(k => Text.Enum(k)));
         Assert.All(Enum.GetValues<CallbackStatus>(), s => Assert.Equal(s.ToString(), Text.Enum(s)));
     }
