@@ -77,6 +77,7 @@ public sealed class BreakdownTests(ManualRollupInstallations installations) : IC
             {
                 var order = WorkOrder.Register(platformId, Unique.Code("T"), owner.Id, owner.UserName ?? "admin", at, at.AddDays(7));
                 order.CategoryCode = category;
+                order.CategoryId = category is null ? null : await db.Categories.Where(c => c.Code == category).Select(c => (int?)c.Id).SingleAsync();
                 order.Channel = channel;
                 order.CallerType = callerType;
                 order.Question = "历史工单";
