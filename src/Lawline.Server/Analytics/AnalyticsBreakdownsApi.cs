@@ -46,6 +46,17 @@ public static class AnalyticsTables
         [.. r.Rows.Select(a => (IReadOnlyList<object?>)[a.Name, a.Answered, Round(a.AverageTalkSeconds), Round(a.AverageWrapUpSeconds), a.TotalTalkHours,
             a.Rated, a.Satisfied, a.BasicallySatisfied, a.Dissatisfied, Percent(a.SatisfactionRate)])]);
 
+    /// <summary>The KPI cards as a table: now, the same period a year before, the period just before, and the changes.</summary>
+    public static BreakdownTable Kpis(KpiReport r, IStringLocalizer<UiText> text) => new("指标", ["指标", "本期", "去年同期", "同比", "上期", "环比"],
+        [.. r.Changes.Select(c => (IReadOnlyList<object?>)[text[$"Analytics.Kpi.{c.Kpi}"].Value, Number(c.Current, c.IsRate), Number(c.PreviousYear, c.IsRate),
+            Difference(c.YearOnYear, c.IsRate), Number(c.PreviousPeriod, c.IsRate), Difference(c.PeriodOnPeriod, c.IsRate)])]);
+
+    private static object? Number(double? value, bool isRate) => isRate ? Percent(value) : value is { } v ? Math.Round(v, 2) : null;
+
+    /// <summary>Rates change in percentage points, counts and averages in per cent.</summary>
+    private static string Difference(double? change, bool isRate) => change is not { } c ? ""
+        : (c * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + (isRate ? " pt" : "%");
+
     public static BreakdownTable Channels(ChannelReport r, IStringLocalizer<UiText> text) => new("渠道", ["渠道", "工单量", "占比", "办结量", "办结率", "去年同期", "同比增长"],
         [.. r.Rows.Select(c => (IReadOnlyList<object?>)[text.Enum(c.Channel), c.Created, Percent(c.Share), c.Completed, Percent(c.CompletionRate), c.PreviousYear,
             Percent(c.YearOnYear)])]);
@@ -64,6 +75,14 @@ public static class AnalyticsBreakdownsApi
     public static IEndpointRouteBuilder MapAnalyticsBreakdowns(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/analytics").WithTags("Analytics").RequireAuthorization(LawlineRoles.SuperviseCallsPolicy);
+        api.MapGet("/kpis.xlsx", async (DateOnly? from, DateOnly? to, int? platform, KpiService kpis, IStringLocalizer<UiText> text, CancellationToken ct) =>
+            {
+                var end = to ?? kpis.Today;
+                var start = from ?? end;
+                var report = await kpis.ReportAsync(platform, start, end, ct);
+                return Respond(new Period(start, end, platform, "xlsx"), report, () => AnalyticsTables.Kpis(report, text), "kpis", start, end);
+            })
+            .WithSummary("The KPIs of /api/analytics/kpis with their year-on-year and period-on-period changes, as an Excel workbook");
         api.MapGet("/trend", async ([AsParameters] Period p, TrendGrain? grain, AnalyticsBreakdowns b, CancellationToken ct) =>
             {
                 var (from, to) = Resolve(p, b);

@@ -160,6 +160,14 @@ public sealed class BreakdownTests(ManualRollupInstallations installations) : IC
         Assert.Equal(5, month.Points.Sum(p => p.Current.Inbound));
         Assert.Equal(41, month.Points.Sum(p => p.To.DayNumber - p.From.DayNumber + 1));
 
+        // Weeks run Monday to Sunday, clipped to the period.
+        var weeks = await admin.GetOkAsync<TrendReport>($"/api/analytics/trend?from={Day(today.AddDays(-20))}&to={Day(today)}&platform={a.Id}&grain=Week");
+        Assert.Equal(today.AddDays(-20), weeks.Points[0].From);
+        Assert.All(weeks.Points.SkipLast(1), p => Assert.Equal(DayOfWeek.Sunday, p.To.DayOfWeek));
+        Assert.All(weeks.Points.Skip(1), p => Assert.Equal(DayOfWeek.Monday, p.From.DayOfWeek));
+        Assert.Equal(today, weeks.Points[^1].To);
+        Assert.Equal(5, weeks.Points[^1].Current.Inbound);
+
         // Regions: by province, then the cities of one province; 广东省 is out of 湖北省武汉市's region.
         var regions = await admin.GetOkAsync<RegionReport>($"/api/analytics/regions?{period}&platform={a.Id}");
         Assert.Equal((5L, 4L, 1L, 0.25), (regions.Inbound, regions.RegionKnown, regions.OutOfRegion, regions.OutOfRegionShare!.Value));
@@ -203,6 +211,17 @@ public sealed class BreakdownTests(ManualRollupInstallations installations) : IC
             Assert.Equal(["编码", "类别", "工单量", "占比", "去年同期", "同比增长", "快速增长"], rows[0]);
             Assert.Equal(["MS.06", names["MS.06"], "3", "60.00%", "1", "200.00%", "是"], rows[1]);
             Assert.Equal(4, rows.Count);
+        }
+
+        // The KPI workbook: the cards' figures with their changes (5 inbound calls, +400 % on the 1 of a year ago).
+        var kpiFile = await admin.GetAsync($"/api/analytics/kpis.xlsx?{period}&platform={a.Id}");
+        await ApiClient.ExpectStatusAsync(kpiFile, HttpStatusCode.OK);
+        await using (var stream = new MemoryStream(await kpiFile.Content.ReadAsByteArrayAsync()))
+        {
+            var rows = ReadSheet(stream);
+            Assert.Equal(["指标", "本期", "去年同期", "同比", "上期", "环比"], rows[0]);
+            Assert.Equal(["呼入总量", "5", "1", "+400.00%", "0", ""], rows[1]);
+            Assert.Contains(["接通率", "75.00%", "100.00%", "-25.00 pt", "", ""], rows);
         }
 
         // A supervisor of district B sees B (empty of A's records) and nothing of A; an agent may not read statistics.
