@@ -13,6 +13,7 @@ public static class AnalyticsFeature
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RollupWorker>());
         builder.Services.AddScoped<KpiService>();
         builder.Services.AddScoped<History.HistoryGenerator>();
+        builder.Services.AddScoped<AnalyticsBreakdowns>();
         return builder;
     }
 
@@ -26,6 +27,7 @@ public static class AnalyticsFeature
             })
             .WithSummary("Every KPI of the platform (with its sub-platforms) for the days from..to (Beijing, inclusive; default today), "
                 + "with the same period a year before and the period just before, and the changes");
+        app.MapAnalyticsBreakdowns();
         return app;
     }
 }
