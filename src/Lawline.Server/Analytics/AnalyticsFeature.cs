@@ -1,3 +1,5 @@
+using Lawline.Server.Analytics.Monitoring;
+using Lawline.Server.Analytics.Topics;
 using Lawline.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,6 +15,8 @@ public static class AnalyticsFeature
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RollupWorker>());
         builder.Services.AddScoped<KpiService>();
         builder.Services.AddScoped<History.HistoryGenerator>();
+        builder.AddMonitoring();
+        builder.AddHotTopics();
         return builder;
     }
 
@@ -26,6 +30,8 @@ public static class AnalyticsFeature
             })
             .WithSummary("Every KPI of the platform (with its sub-platforms) for the days from..to (Beijing, inclusive; default today), "
                 + "with the same period a year before and the period just before, and the changes");
+        app.MapMonitoring();
+        app.MapHotTopics();
         return app;
     }
 }

@@ -64,6 +64,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Analytics.CallRegionStat> CallRegionStats => Set<Analytics.CallRegionStat>();
     public DbSet<Analytics.WorkOrderDayStat> WorkOrderDayStats => Set<Analytics.WorkOrderDayStat>();
     public DbSet<Analytics.WorkOrderRegionStat> WorkOrderRegionStats => Set<Analytics.WorkOrderRegionStat>();
+    public DbSet<Analytics.Monitoring.MonitoringAlert> MonitoringAlerts => Set<Analytics.Monitoring.MonitoringAlert>();
+    public DbSet<Analytics.Monitoring.MonitoringSettings> MonitoringSettings => Set<Analytics.Monitoring.MonitoringSettings>();
+    public DbSet<Analytics.TermDayStat> TermDayStats => Set<Analytics.TermDayStat>();
+    public DbSet<Analytics.Topics.SavedTopic> SavedTopics => Set<Analytics.Topics.SavedTopic>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -109,6 +113,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Analytics.CallRegionStat>(builder);
         FilterByPlatform<Analytics.WorkOrderDayStat>(builder);
         FilterByPlatform<Analytics.WorkOrderRegionStat>(builder);
+        FilterByPlatform<Analytics.Monitoring.MonitoringAlert>(builder);
+        FilterByPlatform<Analytics.Monitoring.MonitoringSettings>(builder);
+        FilterByPlatform<Analytics.TermDayStat>(builder);
+        FilterByPlatform<Analytics.Topics.SavedTopic>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
         builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
