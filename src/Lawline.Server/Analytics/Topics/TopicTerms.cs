@@ -41,17 +41,42 @@ public static class TopicTerms
             return terms;
         }
 
-        string? previous = null;
-        using var stream = Analyzers.Value!.GetTokenStream("q", new StringReader(question));
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        var offset = stream.AddAttribute<IOffsetAttribute>();
-        var lastEnd = -1;
-        stream.Reset();
-        while (stream.IncrementToken())
+        var tokens = new List<(string Word, int Start, int End)>();
+        using (var stream = Analyzers.Value!.GetTokenStream("q", new StringReader(question)))
         {
-            var word = term.ToString();
-            var adjacent = offset.StartOffset == lastEnd;
-            lastEnd = offset.EndOffset;
+            var term = stream.AddAttribute<ICharTermAttribute>();
+            var offset = stream.AddAttribute<IOffsetAttribute>();
+            stream.Reset();
+            while (stream.IncrementToken())
+            {
+                tokens.Add((term.ToString(), offset.StartOffset, offset.EndOffset));
+            }
+
+            stream.End();
+        }
+
+        // SmartCn's dictionary lacks some hotline words and splits them into characters ("欠薪" → 欠 / 薪): two
+        // adjacent single characters that are not particles or pronouns are read as one word.
+        var words = new List<(string Word, int Start, int End)>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var t = tokens[i];
+            if (i + 1 < tokens.Count && IsContentCharacter(t.Word) && IsContentCharacter(tokens[i + 1].Word) && tokens[i + 1].Start == t.End)
+            {
+                words.Add((t.Word + tokens[i + 1].Word, t.Start, tokens[i + 1].End));
+                i++;
+                continue;
+            }
+
+            words.Add(t);
+        }
+
+        string? previous = null;
+        var lastEnd = -1;
+        foreach (var (word, start, end) in words)
+        {
+            var adjacent = start == lastEnd;
+            lastEnd = end;
             if (!IsTopicWord(word))
             {
                 previous = null;
@@ -68,9 +93,18 @@ public static class TopicTerms
             previous = word;
         }
 
-        stream.End();
         return terms;
     }
+
+    /// <summary>Single characters that never make a topic word with their neighbour.</summary>
+    private static readonly HashSet<char> Particles =
+    [
+        '的', '了', '着', '过', '地', '得', '吗', '呢', '吧', '啊', '呀', '嘛', '哦', '我', '你', '他', '她', '它', '是', '在', '和', '与', '或', '就', '也', '都',
+        '还', '又', '才', '再', '很', '太', '不', '没', '有', '要', '想', '会', '能', '把', '被', '给', '让', '跟', '对', '从', '向', '到', '说', '问', '找', '这',
+        '那', '个', '些', '么', '啥', '咋', '谁', '哪', '几', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '块', '元', '月', '年', '天', '次', '时',
+    ];
+
+    private static bool IsContentCharacter(string token) => token.Length == 1 && token[0] >= '\u4e00' && token[0] <= '\u9fff' && !Particles.Contains(token[0]);
 
     public static bool IsTopicWord(string word)
         => word.Length is >= 2 and <= 4 && !StopWords.Contains(word) && word.All(c => char.IsLetter(c) && !char.IsAsciiLetter(c) || char.IsAsciiLetter(c))
