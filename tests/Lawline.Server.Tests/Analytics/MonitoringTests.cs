@@ -178,7 +178,13 @@ public sealed class MonitoringTests(ManualRollupInstallations installations) : I
                 .Select(w => w.Id).ToListAsync();
             return 0;
         });
-        await factory.Services.GetRequiredService<RollupWorker>().DrainAsync(CancellationToken.None);
+        var worker = factory.Services.GetRequiredService<RollupWorker>();
+        await worker.DrainAsync(CancellationToken.None);
+        // The term rollups kept as orders are written are the ones a rebuild from the raw questions gives.
+        var incremental = await TermsAsync(factory, a.Id);
+        Assert.Contains("工资", incremental.Select(t => t.Term));
+        await worker.RebuildAsync(CancellationToken.None);
+        Assert.Equal(incremental, await TermsAsync(factory, a.Id));
 
         var from = today.AddDays(-6).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var to = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -205,4 +211,8 @@ public sealed class MonitoringTests(ManualRollupInstallations installations) : I
         Assert.True(listed.Weeks[^1].Count >= 1, "the current week counts this week's orders");
         await ApiClient.ReadFieldErrorAsync(await admin.PostAsync("/api/analytics/topics/saved", new SaveTopicRequest(a.Id, "空", [])), "terms");
     }
+
+    private static Task<List<(DateOnly Day, string Term, int Orders)>> TermsAsync(LawlineFactory factory, int platformId)
+        => factory.WithDatabaseAsync(async db => (await db.TermDayStats.Where(s => s.PlatformId == platformId).ToListAsync())
+            .Select(s => (s.Day, s.Term, s.Orders)).OrderBy(s => s.Day).ThenBy(s => s.Term, StringComparer.Ordinal).ToList());
 }
