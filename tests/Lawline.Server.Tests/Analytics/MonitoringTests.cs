@@ -132,6 +132,10 @@ public sealed class MonitoringTests(ManualRollupInstallations installations) : I
         Assert.Contains(surges, s => s.Subject == "湖北省" && s.WindowDays == 1 && s.Value == 15);
         Assert.DoesNotContain(surges, s => s.Subject == "河南省");
 
+        // The wallboard shows the open surges beside its live alerts.
+        var wallboard = await admin.GetOkAsync<Lawline.Server.Routing.Live.WallboardView>("/api/routing/wallboard");
+        Assert.Contains(wallboard.Alerts, x => x.Kind == Lawline.Server.Routing.Live.WallboardAlertKind.Surge && x.PlatformId == a.Id && x.Subject == labour.Subject && x.Value == 12);
+
         // Checked again while open: nothing new.
         Assert.Equal(0, await admin.PostOkAsync<int>("/api/analytics/alerts/surge-check", null, HttpStatusCode.OK));
         Assert.Equal(surges.Count, (await admin.GetOkAsync<List<MonitoringAlertDto>>($"/api/analytics/alerts?platform={a.Id}&kind=Surge")).Count);
