@@ -174,7 +174,7 @@ public sealed class MonitoringTests(ManualRollupInstallations installations) : I
             for (var d = 0; d <= 6; d++)
             {
                 Order(today.AddDays(-d), "请问离婚时孩子抚养权怎么判");
-                Order(today.AddDays(-d), d % 2 == 0 ? "公司拖欠工资三个月不发怎么办" : "包工头欠薪跑路了，工资找谁要");
+                Order(today.AddDays(-d), d % 2 == 0 ? "公司拖欠工资三个月不发怎么办" : d == 5 ? "老板欠薪，工资一直不给怎么办" : "包工头欠薪跑路了，工资找谁要");
             }
 
             await db.SaveChangesAsync();

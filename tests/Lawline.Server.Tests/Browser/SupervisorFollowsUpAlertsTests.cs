@@ -17,7 +17,7 @@ namespace Lawline.Server.Tests.Browser;
 
 /// <summary>
 /// The city supervisor opens 监测预警, finds the repeat caller, records the call-back and sees it followed up; then
-/// opens 热点分析 and finds wage arrears rising with a link to one of its work orders.
+/// opens 热点分析 and finds wage arrears (拖欠工资) rising with a link to one of its work orders.
 /// </summary>
 public sealed class SupervisorFollowsUpAlertsTests
 {
@@ -82,7 +82,7 @@ public sealed class SupervisorFollowsUpAlertsTests
 
         await page.GetByTestId("nav-topics").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/analytics/topics$"));
-        var wage = page.GetByTestId("topics-rising").Locator("tbody tr", new() { Has = page.GetByTestId("topic-term").GetByText("工资", new() { Exact = true }) });
+        var wage = page.GetByTestId("topics-rising").Locator("tbody tr", new() { Has = page.GetByTestId("topic-term").GetByText("拖欠工资", new() { Exact = true }) });
         await Expect(wage).ToBeVisibleAsync(Patient);
         await Expect(wage.GetByTestId("topic-example").First).ToHaveAttributeAsync("href", new Regex(@"work-orders/\d+$"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory(), "hot-topics.png"), FullPage = true });

@@ -69,6 +69,13 @@ public sealed class MonitoringService(AppDbContext db, CurrentUser me, TimeProvi
         return [.. rows.Select(a => ToDto(a, names.GetValueOrDefault(a.PlatformId, "")))];
     }
 
+    /// <summary>A repeat caller's link carries the full number: only for roles that may see it.</summary>
+    private MonitoringAlertDto ToDto(MonitoringAlert a, string platformName)
+    {
+        var dto = ToDto(a, platformName, me.CanSeeFullCallerDetails);
+        return dto;
+    }
+
     public async Task<MonitoringAlertDto> AssignAsync(int id, AssignAlertRequest request, CancellationToken cancellationToken)
     {
         var userId = request.UserId ?? me.UserId ?? throw new ValidationFailedException(nameof(request.UserId), "Choose who follows the alert up.");
@@ -213,9 +220,10 @@ public sealed class MonitoringService(AppDbContext db, CurrentUser me, TimeProvi
         return new MonitoringSettingsDto(platformId, s.RepeatCalls, s.RepeatWindowDays, s.SurgeRatio, s.SurgeMinimum);
     }
 
-    internal static MonitoringAlertDto ToDto(MonitoringAlert a, string platformName) => new(
+    internal static MonitoringAlertDto ToDto(MonitoringAlert a, string platformName, bool fullNumbers) => new(
         a.Id, a.PlatformId, platformName, a.Kind, a.Subject, a.Value, a.Baseline, a.WindowDays, a.CreatedAt, a.LastSeenAt, a.Status,
-        a.AssigneeUserId, a.AssigneeName, a.FollowUpNote, a.FollowedUpAt, a.ClosedBy, a.ClosedAt, a.CallRecordId, a.Link);
+        a.AssigneeUserId, a.AssigneeName, a.FollowUpNote, a.FollowedUpAt, a.ClosedBy, a.ClosedAt, a.CallRecordId,
+        a.Kind == MonitoringAlertKind.RepeatCaller && !fullNumbers ? "/work-orders" : a.Link);
 }
 
 /// <summary>Only managers change monitoring rules.</summary>

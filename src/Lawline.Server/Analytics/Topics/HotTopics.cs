@@ -99,6 +99,10 @@ public sealed class HotTopicService(AppDbContext db, KpiService kpis, CurrentUse
         // grew as much as its words comes first (it says more).
         var rising = rows.Where(r => r.Growth >= MinimumCount && (r.Ratio is null || r.Ratio >= 1.5))
             .OrderByDescending(r => r.Growth).ThenByDescending(r => r.Ratio ?? double.MaxValue).ThenByDescending(r => r.Term.Length).ThenBy(r => r.Term, StringComparer.Ordinal)
+            .ToList();
+        // A word that only ever occurs inside a longer rising phrase (工资 inside 拖欠工资, same counts) says nothing more.
+        rising = rising.Where(r => !rising.Any(o => o.Term.Length > r.Term.Length && o.Term.Contains(r.Term, StringComparison.Ordinal)
+                && o.Count == r.Count && o.Before == r.Before))
             .Take(TermsShown).ToList();
         var top = rows.OrderByDescending(r => r.Count).ThenBy(r => r.Term, StringComparer.Ordinal).Take(TermsShown).ToList();
         var (fromInstant, _) = KpiDefinitions.DayBounds(start);
