@@ -303,6 +303,117 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("CallRegionStats", (string)null);
                 });
 
+            modelBuilder.Entity("Lawline.Server.Analytics.Monitoring.MonitoringAlert", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssigneeName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("AssigneeUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Baseline")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("CallRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FollowUpNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FollowedUpAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Link")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectKey")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Status", "CreatedAt");
+
+                    b.HasIndex("PlatformId", "Kind", "SubjectKey", "CreatedAt");
+
+                    b.ToTable("MonitoringAlerts", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Analytics.Monitoring.MonitoringSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RepeatCalls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RepeatWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SurgeMinimum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SurgeRatio")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId")
+                        .IsUnique();
+
+                    b.ToTable("MonitoringSettings", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Analytics.RollupMark", b =>
                 {
                     b.Property<long>("Id")
@@ -320,6 +431,70 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.HasIndex("PlatformId", "Day");
 
                     b.ToTable("RollupMarks", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Analytics.TermDayStat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Day", "Term")
+                        .IsUnique();
+
+                    b.HasIndex("PlatformId", "Term", "Day");
+
+                    b.ToTable("TermDayStats", (string)null);
+                });
+
+            modelBuilder.Entity("Lawline.Server.Analytics.Topics.SavedTopic", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Terms")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId");
+
+                    b.ToTable("SavedTopics", (string)null);
                 });
 
             modelBuilder.Entity("Lawline.Server.Analytics.WorkOrderDayStat", b =>

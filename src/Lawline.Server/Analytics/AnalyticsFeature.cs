@@ -1,3 +1,5 @@
+using Lawline.Server.Analytics.Monitoring;
+using Lawline.Server.Analytics.Topics;
 using Lawline.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,6 +16,8 @@ public static class AnalyticsFeature
         builder.Services.AddScoped<KpiService>();
         builder.Services.AddScoped<History.HistoryGenerator>();
         builder.Services.AddScoped<AnalyticsBreakdowns>();
+        builder.AddMonitoring();
+        builder.AddHotTopics();
         return builder;
     }
 
@@ -28,6 +32,8 @@ public static class AnalyticsFeature
             .WithSummary("Every KPI of the platform (with its sub-platforms) for the days from..to (Beijing, inclusive; default today), "
                 + "with the same period a year before and the period just before, and the changes");
         app.MapAnalyticsBreakdowns();
+        app.MapMonitoring();
+        app.MapHotTopics();
         return app;
     }
 }

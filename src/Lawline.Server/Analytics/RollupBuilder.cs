@@ -42,7 +42,8 @@ public sealed record WorkOrderFacts(
     CallRating? Rating,
     string? CallerProvince,
     string? CallerCity,
-    CallerType CallerType);
+    CallerType CallerType,
+    string? Question = null);
 
 /// <summary>One platform-day's rollup rows.</summary>
 public sealed record DayRollup(
@@ -50,7 +51,8 @@ public sealed record DayRollup(
     IReadOnlyList<CallHourStat> Hours,
     IReadOnlyList<CallRegionStat> Regions,
     IReadOnlyList<WorkOrderDayStat> WorkOrders,
-    IReadOnlyList<WorkOrderRegionStat> WorkOrderRegions);
+    IReadOnlyList<WorkOrderRegionStat> WorkOrderRegions,
+    IReadOnlyList<TermDayStat>? Terms = null);
 
 /// <summary>
 /// Computes a platform-day's rollups from the raw records of that day. Pure: the same facts always give the same rows,
@@ -227,7 +229,19 @@ public static class RollupBuilder
             wr.Created++;
         }
 
-        return new DayRollup([.. callStats.Values], [.. hours.Values], [.. regions.Values], [.. orderStats.Values], [.. orderRegions.Values]);
+        var terms = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var order in workOrders)
+        {
+            foreach (var term in Topics.TopicTerms.Of(order.Question))
+            {
+                terms[term] = terms.GetValueOrDefault(term) + 1;
+            }
+        }
+
+        // Words count however often they occur; a phrase only when it recurs within the day (keeps the table small).
+        var termStats = terms.Where(t => t.Value >= 2 || t.Key.Length <= 4).OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => new TermDayStat { PlatformId = platformId, Day = day, Term = t.Key, Orders = t.Value }).ToList();
+        return new DayRollup([.. callStats.Values], [.. hours.Values], [.. regions.Values], [.. orderStats.Values], [.. orderRegions.Values], termStats);
     }
 
     /// <summary>
@@ -301,7 +315,7 @@ public static class RollupBuilder
         var orders = await db.WorkOrders.IgnoreQueryFilters().AsNoTracking()
             .Where(w => w.PlatformId == platformId && w.CreatedAt >= from && w.CreatedAt < to)
             .Select(w => new WorkOrderFacts(w.Id, w.CategoryCode, w.Channel, w.Type, w.Status, w.Outcome, w.CreatedAt, w.DueAt, w.CompletedAt,
-                w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType))
+                w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType, w.Question))
             .ToListAsync(cancellationToken);
         return Build(platformId, day, serviceRegion, calls, orders, RepeatDetector(calls, before, repeatWindow));
     }
@@ -313,11 +327,13 @@ public static class RollupBuilder
         await db.CallRegionStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.WorkOrderDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.WorkOrderRegionStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
+        await db.TermDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         db.CallDayStats.AddRange(rollup.Calls);
         db.CallHourStats.AddRange(rollup.Hours);
         db.CallRegionStats.AddRange(rollup.Regions);
         db.WorkOrderDayStats.AddRange(rollup.WorkOrders);
         db.WorkOrderRegionStats.AddRange(rollup.WorkOrderRegions);
+        db.TermDayStats.AddRange(rollup.Terms ?? []);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }

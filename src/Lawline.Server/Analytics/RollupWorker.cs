@@ -25,6 +25,10 @@ public sealed class AnalyticsOptions
 
     /// <summary>Run the worker in this process (off for command-line tools and for tests that drive it by hand).</summary>
     public bool RunRollupWorker { get; set; } = true;
+
+    /// <summary>How often the surge check runs (0: never on its own; it can still be run on demand).</summary>
+    [Range(0, 1440)]
+    public double SurgeCheckMinutes { get; set; } = 15;
 }
 
 /// <summary>

@@ -235,3 +235,31 @@ internal sealed class RollupConfiguration :
         builder.HasIndex(s => new { s.PlatformId, s.Day, s.Province, s.City, s.CallerType }).IsUnique();
     }
 }
+
+/// <summary>
+/// Hot topics (热点分析): work orders per platform, Beijing creation day and term of the question (a 2–4 character word
+/// or a phrase of two, see <see cref="Topics.TopicTerms"/>). A term counts once per work order.
+/// </summary>
+public sealed class TermDayStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public string Term { get; set; } = "";
+
+    public int Orders { get; set; }
+}
+
+internal sealed class TermDayStatConfiguration : IEntityTypeConfiguration<TermDayStat>
+{
+    public void Configure(EntityTypeBuilder<TermDayStat> builder)
+    {
+        builder.ToTable("TermDayStats");
+        builder.Property(s => s.Term).HasMaxLength(Topics.TopicTerms.MaxTermLength);
+        builder.HasIndex(s => new { s.PlatformId, s.Day, s.Term }).IsUnique();
+        builder.HasIndex(s => new { s.PlatformId, s.Term, s.Day });
+    }
+}

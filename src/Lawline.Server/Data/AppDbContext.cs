@@ -69,6 +69,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<CallbackAttempt> CallbackAttempts => Set<CallbackAttempt>();
     public DbSet<Complaints.ComplaintCase> ComplaintCases => Set<Complaints.ComplaintCase>();
     public DbSet<Commendations.Commendation> Commendations => Set<Commendations.Commendation>();
+    public DbSet<Analytics.Monitoring.MonitoringAlert> MonitoringAlerts => Set<Analytics.Monitoring.MonitoringAlert>();
+    public DbSet<Analytics.Monitoring.MonitoringSettings> MonitoringSettings => Set<Analytics.Monitoring.MonitoringSettings>();
+    public DbSet<Analytics.TermDayStat> TermDayStats => Set<Analytics.TermDayStat>();
+    public DbSet<Analytics.Topics.SavedTopic> SavedTopics => Set<Analytics.Topics.SavedTopic>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -119,6 +123,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<CallbackAttempt>(builder);
         FilterByPlatform<Complaints.ComplaintCase>(builder);
         FilterByPlatform<Commendations.Commendation>(builder);
+        FilterByPlatform<Analytics.Monitoring.MonitoringAlert>(builder);
+        FilterByPlatform<Analytics.Monitoring.MonitoringSettings>(builder);
+        FilterByPlatform<Analytics.TermDayStat>(builder);
+        FilterByPlatform<Analytics.Topics.SavedTopic>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
         builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>

@@ -34,7 +34,8 @@ public sealed partial class CallFlow(
     IOptions<RoutingOptions> options,
     IOptions<LawlineOptions> lawline,
     TimeProvider time,
-    ILogger<CallFlow> logger) : BackgroundService
+    ILogger<CallFlow> logger,
+    Analytics.Monitoring.RepeatCallerMonitor repeatCallers) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<CallLegId, TaskCompletionSource<CallEnded>> legEnds = new();
@@ -220,6 +221,8 @@ public sealed partial class CallFlow(
             }
 
             var recordId = await records.OpenAsync(platform.Id, CallChannel.Inbound, leg.Value, offered.SipCallId, offered.CallerNumber, offered.DialedNumber, cancellationToken);
+            // 重复来电监测 runs while the IVR greets the caller; its answer also makes the call a repeat caller in the queue.
+            var repeatCheck = repeatCallers.CheckAsync(platform.Id, recordId, cancellationToken);
             var ended = EndOf(leg);
             _ = RecordEndAsync(recordId, ended);
 
@@ -249,7 +252,7 @@ public sealed partial class CallFlow(
             switch (result.Outcome)
             {
                 case IvrOutcome.Queue queue:
-                    await QueueAndConnectAsync(calls, caller, queue.SkillCode, await PriorityOfAsync(caller, queue, cancellationToken), cancellationToken);
+                    await QueueAndConnectAsync(calls, caller, queue.SkillCode, await PriorityOfAsync(caller, queue, repeatCheck, cancellationToken), cancellationToken);
                     break;
                 case IvrOutcome.HungUp:
                     await records.UpdateAsync(recordId, r =>
@@ -294,11 +297,17 @@ public sealed partial class CallFlow(
     }
 
     /// <summary>The special line the IVR chose, else a repeat caller (called within the window), else normal.</summary>
-    private async Task<CallPriority> PriorityOfAsync(InboundCall caller, IvrOutcome.Queue queue, CancellationToken cancellationToken)
+    private async Task<CallPriority> PriorityOfAsync(InboundCall caller, IvrOutcome.Queue queue, Task<bool> repeatCheck, CancellationToken cancellationToken)
     {
         if (queue.Priority > 0)
         {
             return CallPriority.SpecialLine;
+        }
+
+        // The platform's monitoring rule (N calls within D days) flagged the number: a repeat caller too.
+        if (await repeatCheck)
+        {
+            return CallPriority.RepeatCaller;
         }
 
         var window = options.Value.RepeatCallerWindowHours;

@@ -100,6 +100,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             (await db.CallRegionStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1,
             (await db.WorkOrderDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1,
             (await db.WorkOrderRegionStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1);
+        ids.Term = (await db.TermDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1;
 
         // One connection for the whole run; on SQLite, bulk-load settings for it (a crash mid-run loses only the
         // synthetic rows of the batch being written, which is then simply generated again into a new platform).
@@ -179,6 +180,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         public long CallRegion { get; set; } = CallRegion;
         public long OrderDay { get; set; } = OrderDay;
         public long OrderRegion { get; set; } = OrderRegion;
+        public long Term { get; set; } = 1;
     }
 
     private sealed class Batch
@@ -190,6 +192,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         public List<CallRegionStat> CallRegions { get; } = [];
         public List<WorkOrderDayStat> OrderDays { get; } = [];
         public List<WorkOrderRegionStat> OrderRegions { get; } = [];
+        public List<TermDayStat> Terms { get; } = [];
     }
 
     private sealed class Writers(AppDbContext db)
@@ -201,6 +204,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         private readonly BulkInserter<CallRegionStat> _callRegions = new(db);
         private readonly BulkInserter<WorkOrderDayStat> _orderDays = new(db);
         private readonly BulkInserter<WorkOrderRegionStat> _orderRegions = new(db);
+        private readonly BulkInserter<TermDayStat> _terms = new(db);
 
         public async Task WriteAsync(AppDbContext context, Batch batch, CancellationToken cancellationToken)
         {
@@ -212,6 +216,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             await _callRegions.InsertAsync(context, batch.CallRegions, cancellationToken);
             await _orderDays.InsertAsync(context, batch.OrderDays, cancellationToken);
             await _orderRegions.InsertAsync(context, batch.OrderRegions, cancellationToken);
+            await _terms.InsertAsync(context, batch.Terms, cancellationToken);
         }
 
         public async Task ResetIdentitiesAsync(AppDbContext context, CancellationToken cancellationToken)
@@ -223,6 +228,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             await _callRegions.ResetIdentityAsync(context, cancellationToken);
             await _orderDays.ResetIdentityAsync(context, cancellationToken);
             await _orderRegions.ResetIdentityAsync(context, cancellationToken);
+            await _terms.ResetIdentityAsync(context, cancellationToken);
         }
     }
 
@@ -337,13 +343,14 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         var callFacts = dayCalls.Select(c => new CallFacts(c.Id, c.Channel, c.CallerNumber, c.CallerProvince, c.CallerCity, c.ArrivedAt, c.SkillCode,
             c.QueuedAt, c.AgentId, c.AnsweredAt, c.AbandonedIn, c.CallbackRequestedAt, c.TalkEndedAt, c.WrapUpEndedAt, c.Rating)).ToList();
         var orderFacts = dayOrders.Select(w => new WorkOrderFacts(w.Id, w.CategoryCode, w.Channel, w.Type, w.Status, w.Outcome, w.CreatedAt, w.DueAt,
-            w.CompletedAt, w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType)).ToList();
+            w.CompletedAt, w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType, w.Question)).ToList();
         var rollup = RollupBuilder.Build(platform.Id, day, platform.ServiceRegion, callFacts, orderFacts, RollupBuilder.RepeatDetector(callFacts, before, window));
         foreach (var s in rollup.Calls) { s.Id = ids.CallDay++; batch.CallDays.Add(s); }
         foreach (var s in rollup.Hours) { s.Id = ids.CallHour++; batch.CallHours.Add(s); }
         foreach (var s in rollup.Regions) { s.Id = ids.CallRegion++; batch.CallRegions.Add(s); }
         foreach (var s in rollup.WorkOrders) { s.Id = ids.OrderDay++; batch.OrderDays.Add(s); }
         foreach (var s in rollup.WorkOrderRegions) { s.Id = ids.OrderRegion++; batch.OrderRegions.Add(s); }
+        foreach (var s in rollup.Terms ?? []) { s.Id = ids.Term++; batch.Terms.Add(s); }
         batch.Calls.AddRange(dayCalls);
         batch.Orders.AddRange(dayOrders);
         return (dayCalls.Count, dayOrders.Count, rated);

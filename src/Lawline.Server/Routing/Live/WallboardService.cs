@@ -101,6 +101,9 @@ public enum WallboardAlertKind
 
     /// <summary>重复来电: a caller who called again within the repeat window is waiting in a queue.</summary>
     RepeatCaller,
+
+    /// <summary>激增: an open surge alert of the monitoring (a category or caller province far above its baseline).</summary>
+    Surge,
 }
 
 /// <summary>
@@ -493,6 +496,13 @@ public sealed class WallboardService : IHostedService, IDisposable
             : await _scopes.ReadAsSystemAsync("wallboard", db => db.CallRecords.AsNoTracking()
                 .Where(r => recordIds.Contains(r.Id) && r.WorkOrderId != null)
                 .ToDictionaryAsync(r => r.Id, r => r.WorkOrderId!.Value, cancellationToken), cancellationToken);
+        // Open surge alerts of the viewer's platforms (monitoring; followed up on the alerts page).
+        var surges = await _scopes.ReadAsSystemAsync("wallboard", db => db.MonitoringAlerts.AsNoTracking()
+            .Where(a => a.Kind == Analytics.Monitoring.MonitoringAlertKind.Surge && a.Status != Analytics.Monitoring.MonitoringAlertStatus.Closed)
+            .OrderByDescending(a => a.Id).Take(50)
+            .ToListAsync(cancellationToken), cancellationToken);
+        alerts.AddRange(surges.Where(a => Sees(me, a.PlatformId)).Select(a =>
+            new WallboardAlert(WallboardAlertKind.Surge, a.PlatformId, a.Subject, a.Value, $"/analytics/alerts?platform={a.PlatformId}", a.CreatedAt)));
         alerts.AddRange(ratings.Select(r => r with
         {
             // Named after the agent who took the call; the skill when the agent is no longer routable.
