@@ -434,6 +434,115 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("MonitoringSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Lawline.Server.Analytics.PlatformDayStat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Abandoned")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Answered")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AnsweredInTarget")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("BasicallySatisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CallbackRequests")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CompletedOnTime")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Dissatisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FirstContactResolved")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("HandedOver")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Inbound")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OtherChannelBasicallySatisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OtherChannelCreated")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OtherChannelDissatisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OtherChannelSatisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OutOfRegion")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Outbound")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rated")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Referred")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RegionKnown")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RepeatCalls")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Satisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Talked")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WaitSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("WorkOrdersCompleted")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WorkOrdersCreated")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WrapSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("WrappedUp")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Day")
+                        .IsUnique();
+
+                    b.ToTable("PlatformDayStats", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Analytics.RollupMark", b =>
                 {
                     b.Property<long>("Id")

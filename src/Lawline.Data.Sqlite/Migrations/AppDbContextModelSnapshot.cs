@@ -414,6 +414,113 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("MonitoringSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Lawline.Server.Analytics.PlatformDayStat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Abandoned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Answered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AnsweredInTarget")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BasicallySatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CallbackRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompletedOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Dissatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstContactResolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HandedOver")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Inbound")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OtherChannelBasicallySatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OtherChannelCreated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OtherChannelDissatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OtherChannelSatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OutOfRegion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Outbound")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Referred")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RegionKnown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RepeatCalls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Satisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TalkSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Talked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WaitSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WorkOrdersCompleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WorkOrdersCreated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WrapSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WrappedUp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Day")
+                        .IsUnique();
+
+                    b.ToTable("PlatformDayStats", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Analytics.RollupMark", b =>
                 {
                     b.Property<long>("Id")

@@ -184,7 +184,9 @@ public sealed class AnalyticsBreakdowns(AppDbContext db, KpiService kpis)
     /// <summary>Per day: call figures, plus the work orders and (for channels other than the phone) their ratings.</summary>
     private async Task<Dictionary<DateOnly, DayFigures>> DailyAsync(List<int> ids, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var calls = await db.CallDayStats.AsNoTracking()
+        // The day totals (one row per platform-day). As in KpiService: a phone work order's rating is its call's
+        // rating, counted once with the call; other channels' work orders are services of their own.
+        var rows = await db.PlatformDayStats.AsNoTracking()
             .Where(s => ids.Contains(s.PlatformId) && s.Day >= from && s.Day <= to)
             .GroupBy(s => s.Day)
             .Select(g => new
@@ -193,43 +195,14 @@ public sealed class AnalyticsBreakdowns(AppDbContext db, KpiService kpis)
                 Inbound = g.Sum(s => (long)s.Inbound),
                 Requests = g.Sum(s => (long)s.Requests),
                 Answered = g.Sum(s => (long)s.Answered),
-                Satisfied = g.Sum(s => (long)s.Satisfied + s.BasicallySatisfied),
-                Rated = g.Sum(s => (long)s.Satisfied + s.BasicallySatisfied + s.Dissatisfied),
+                Satisfied = g.Sum(s => (long)s.Satisfied + s.BasicallySatisfied + s.OtherChannelSatisfied + s.OtherChannelBasicallySatisfied),
+                Rated = g.Sum(s => (long)s.Satisfied + s.BasicallySatisfied + s.Dissatisfied
+                    + s.OtherChannelSatisfied + s.OtherChannelBasicallySatisfied + s.OtherChannelDissatisfied),
+                Created = g.Sum(s => (long)s.WorkOrdersCreated),
+                Completed = g.Sum(s => (long)s.WorkOrdersCompleted),
             })
             .ToListAsync(ct);
-        var orders = await db.WorkOrderDayStats.AsNoTracking()
-            .Where(s => ids.Contains(s.PlatformId) && s.Day >= from && s.Day <= to)
-            .GroupBy(s => new { s.Day, Phone = s.Channel == WorkOrderChannel.Phone })
-            .Select(g => new
-            {
-                g.Key.Day,
-                g.Key.Phone,
-                Created = g.Sum(s => (long)s.Created),
-                Completed = g.Sum(s => (long)s.Completed),
-                Satisfied = g.Sum(s => (long)s.Satisfied + s.BasicallySatisfied),
-                Rated = g.Sum(s => (long)s.Satisfied + s.BasicallySatisfied + s.Dissatisfied),
-            })
-            .ToListAsync(ct);
-        var days = new Dictionary<DateOnly, DayFigures>();
-        foreach (var c in calls)
-        {
-            days[c.Day] = new DayFigures(c.Inbound, c.Requests, c.Answered, c.Satisfied, c.Rated, 0, 0);
-        }
-
-        foreach (var o in orders)
-        {
-            var d = days.GetValueOrDefault(o.Day) ?? new DayFigures(0, 0, 0, 0, 0, 0, 0);
-            // As in KpiService: a phone work order's rating is its call's rating, counted once with the call.
-            days[o.Day] = d with
-            {
-                Created = d.Created + o.Created,
-                Completed = d.Completed + o.Completed,
-                Satisfied = d.Satisfied + (o.Phone ? 0 : o.Satisfied),
-                Rated = d.Rated + (o.Phone ? 0 : o.Rated),
-            };
-        }
-
-        return days;
+        return rows.ToDictionary(r => r.Day, r => new DayFigures(r.Inbound, r.Requests, r.Answered, r.Satisfied, r.Rated, r.Created, r.Completed));
     }
 
     private static TrendFigures Sum(Dictionary<DateOnly, DayFigures> days, DateOnly from, DateOnly to)

@@ -147,7 +147,8 @@ public sealed class KpiService(AppDbContext db, TimeProvider clock)
     public async Task<KpiSet> ComputeAsync(IReadOnlyList<int> platformIds, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var ids = platformIds.ToList();
-        var calls = await db.CallDayStats.AsNoTracking()
+        // One row per platform-day: a year is a few hundred rows, whatever the volume of calls.
+        var t = await db.PlatformDayStats.AsNoTracking()
             .Where(s => ids.Contains(s.PlatformId) && s.Day >= from && s.Day <= to)
             .GroupBy(_ => 1)
             .Select(g => new
@@ -163,7 +164,6 @@ public sealed class KpiService(AppDbContext db, TimeProvider clock)
                 Talked = g.Sum(s => (long)s.Talked),
                 Wrap = g.Sum(s => s.WrapSeconds),
                 Wrapped = g.Sum(s => (long)s.WrappedUp),
-                Rated = g.Sum(s => (long)s.Rated),
                 Satisfied = g.Sum(s => (long)s.Satisfied),
                 Basically = g.Sum(s => (long)s.BasicallySatisfied),
                 Dissatisfied = g.Sum(s => (long)s.Dissatisfied),
@@ -171,26 +171,18 @@ public sealed class KpiService(AppDbContext db, TimeProvider clock)
                 OutOfRegion = g.Sum(s => (long)s.OutOfRegion),
                 RegionKnown = g.Sum(s => (long)s.RegionKnown),
                 Outbound = g.Sum(s => (long)s.Outbound),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
-        var orders = await db.WorkOrderDayStats.AsNoTracking()
-            .Where(s => ids.Contains(s.PlatformId) && s.Day >= from && s.Day <= to)
-            .GroupBy(s => s.Channel == WorkOrderChannel.Phone)
-            .Select(g => new
-            {
-                Phone = g.Key,
-                Created = g.Sum(s => (long)s.Created),
-                Completed = g.Sum(s => (long)s.Completed),
+                Created = g.Sum(s => (long)s.WorkOrdersCreated),
+                Completed = g.Sum(s => (long)s.WorkOrdersCompleted),
                 OnTime = g.Sum(s => (long)s.CompletedOnTime),
                 FirstContact = g.Sum(s => (long)s.FirstContactResolved),
                 Referred = g.Sum(s => (long)s.Referred),
                 HandedOver = g.Sum(s => (long)s.HandedOver),
-                Rated = g.Sum(s => (long)s.Rated),
-                Satisfied = g.Sum(s => (long)s.Satisfied),
-                Basically = g.Sum(s => (long)s.BasicallySatisfied),
-                Dissatisfied = g.Sum(s => (long)s.Dissatisfied),
+                OtherCreated = g.Sum(s => (long)s.OtherChannelCreated),
+                OtherSatisfied = g.Sum(s => (long)s.OtherChannelSatisfied),
+                OtherBasically = g.Sum(s => (long)s.OtherChannelBasicallySatisfied),
+                OtherDissatisfied = g.Sum(s => (long)s.OtherChannelDissatisfied),
             })
-            .ToListAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken);
         var (fromInstant, _) = KpiDefinitions.DayBounds(from);
         var (_, toInstant) = KpiDefinitions.DayBounds(to);
         // 回访 coverage: the low-rating callbacks opened in the period, and how many of them reached the caller.
@@ -200,39 +192,38 @@ public sealed class KpiService(AppDbContext db, TimeProvider clock)
             .Select(g => new { Done = g.Key, Count = g.LongCount() })
             .ToListAsync(cancellationToken);
 
-        var otherOrders = orders.Where(o => !o.Phone).ToList();
         // A service is an answered call, or a work order from a channel other than the phone (self-service, web, letter):
         // each is rated at most once, so the rating KPIs add the two without double counting.
-        long answered = calls?.Answered ?? 0;
-        long services = answered + otherOrders.Sum(o => o.Created);
-        long satisfied = (calls?.Satisfied ?? 0) + otherOrders.Sum(o => o.Satisfied);
-        long basically = (calls?.Basically ?? 0) + otherOrders.Sum(o => o.Basically);
-        long dissatisfied = (calls?.Dissatisfied ?? 0) + otherOrders.Sum(o => o.Dissatisfied);
+        long answered = t?.Answered ?? 0;
+        long services = answered + (t?.OtherCreated ?? 0);
+        long satisfied = (t?.Satisfied ?? 0) + (t?.OtherSatisfied ?? 0);
+        long basically = (t?.Basically ?? 0) + (t?.OtherBasically ?? 0);
+        long dissatisfied = (t?.Dissatisfied ?? 0) + (t?.OtherDissatisfied ?? 0);
         long rated = satisfied + basically + dissatisfied;
-        long created = orders.Sum(o => o.Created);
-        long completed = orders.Sum(o => o.Completed);
-        long onTime = orders.Sum(o => o.OnTime);
-        long firstContact = orders.Sum(o => o.FirstContact);
+        long created = t?.Created ?? 0;
+        long completed = t?.Completed ?? 0;
+        long onTime = t?.OnTime ?? 0;
+        long firstContact = t?.FirstContact ?? 0;
         long due = callbacks.Sum(c => c.Count);
         long done = callbacks.Where(c => c.Done).Sum(c => c.Count);
-        long talk = calls?.Talk ?? 0;
-        long talked = calls?.Talked ?? 0;
+        long talk = t?.Talk ?? 0;
+        long talked = t?.Talked ?? 0;
         return new KpiSet(
-            InboundCalls: calls?.Inbound ?? 0,
-            AgentRequests: calls?.Requests ?? 0,
+            InboundCalls: t?.Inbound ?? 0,
+            AgentRequests: t?.Requests ?? 0,
             Answered: answered,
-            ConnectionRate: KpiDefinitions.Rate(answered, calls?.Requests ?? 0),
-            AnsweredInTarget: calls?.InTarget ?? 0,
-            ServiceLevel: KpiDefinitions.Rate(calls?.InTarget ?? 0, answered),
-            Abandoned: calls?.Abandoned ?? 0,
-            AbandonmentRate: KpiDefinitions.Rate(calls?.Abandoned ?? 0, calls?.Requests ?? 0),
-            AverageSpeedOfAnswerSeconds: KpiDefinitions.Average(calls?.Wait ?? 0, answered),
+            ConnectionRate: KpiDefinitions.Rate(answered, t?.Requests ?? 0),
+            AnsweredInTarget: t?.InTarget ?? 0,
+            ServiceLevel: KpiDefinitions.Rate(t?.InTarget ?? 0, answered),
+            Abandoned: t?.Abandoned ?? 0,
+            AbandonmentRate: KpiDefinitions.Rate(t?.Abandoned ?? 0, t?.Requests ?? 0),
+            AverageSpeedOfAnswerSeconds: KpiDefinitions.Average(t?.Wait ?? 0, answered),
             AverageTalkSeconds: KpiDefinitions.Average(talk, talked),
-            AverageWrapUpSeconds: KpiDefinitions.Average(calls?.Wrap ?? 0, calls?.Wrapped ?? 0),
-            AverageHandleTimeSeconds: talked == 0 ? null : (double)(talk + (calls?.Wrap ?? 0)) / talked,
+            AverageWrapUpSeconds: KpiDefinitions.Average(t?.Wrap ?? 0, t?.Wrapped ?? 0),
+            AverageHandleTimeSeconds: talked == 0 ? null : (double)(talk + (t?.Wrap ?? 0)) / talked,
             TotalTalkHours: Math.Round(talk / 3600.0, 2),
-            CallbackRequests: calls?.Callbacks ?? 0,
-            OutboundCalls: calls?.Outbound ?? 0,
+            CallbackRequests: t?.Callbacks ?? 0,
+            OutboundCalls: t?.Outbound ?? 0,
             RatedServices: rated,
             Satisfied: satisfied,
             BasicallySatisfied: basically,
@@ -247,12 +238,12 @@ public sealed class KpiService(AppDbContext db, TimeProvider clock)
             OnTimeCompletionRate: KpiDefinitions.Rate(onTime, completed),
             FirstContactResolved: firstContact,
             FirstContactResolutionRate: KpiDefinitions.Rate(firstContact, created),
-            Referrals: orders.Sum(o => o.Referred),
-            HandOvers: orders.Sum(o => o.HandedOver),
-            RepeatCalls: calls?.Repeat ?? 0,
-            RepeatCallRate: KpiDefinitions.Rate(calls?.Repeat ?? 0, calls?.Inbound ?? 0),
-            OutOfRegionCalls: calls?.OutOfRegion ?? 0,
-            OutOfRegionShare: KpiDefinitions.Rate(calls?.OutOfRegion ?? 0, calls?.RegionKnown ?? 0),
+            Referrals: t?.Referred ?? 0,
+            HandOvers: t?.HandedOver ?? 0,
+            RepeatCalls: t?.Repeat ?? 0,
+            RepeatCallRate: KpiDefinitions.Rate(t?.Repeat ?? 0, t?.Inbound ?? 0),
+            OutOfRegionCalls: t?.OutOfRegion ?? 0,
+            OutOfRegionShare: KpiDefinitions.Rate(t?.OutOfRegion ?? 0, t?.RegionKnown ?? 0),
             LowRatingCallbacksDue: due,
             LowRatingCallbacksDone: done,
             CallbackCoverage: KpiDefinitions.Rate(done, due),

@@ -52,7 +52,11 @@ public sealed record DayRollup(
     IReadOnlyList<CallRegionStat> Regions,
     IReadOnlyList<WorkOrderDayStat> WorkOrders,
     IReadOnlyList<WorkOrderRegionStat> WorkOrderRegions,
-    IReadOnlyList<TermDayStat>? Terms = null);
+    IReadOnlyList<TermDayStat>? Terms = null)
+{
+    /// <summary>The day's totals: the sums of its call and work-order rows.</summary>
+    public PlatformDayStat Total(int platformId, DateOnly day) => PlatformDayStat.Sum(platformId, day, Calls, WorkOrders);
+}
 
 /// <summary>
 /// Computes a platform-day's rollups from the raw records of that day. Pure: the same facts always give the same rows,
@@ -328,12 +332,17 @@ public static class RollupBuilder
         await db.WorkOrderDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.WorkOrderRegionStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.TermDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
+        await db.PlatformDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         db.CallDayStats.AddRange(rollup.Calls);
         db.CallHourStats.AddRange(rollup.Hours);
         db.CallRegionStats.AddRange(rollup.Regions);
         db.WorkOrderDayStats.AddRange(rollup.WorkOrders);
         db.WorkOrderRegionStats.AddRange(rollup.WorkOrderRegions);
         db.TermDayStats.AddRange(rollup.Terms ?? []);
+        if (rollup.Calls.Count > 0 || rollup.WorkOrders.Count > 0)
+        {
+            db.PlatformDayStats.Add(rollup.Total(platformId, day));
+        }
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }

@@ -263,3 +263,82 @@ internal sealed class TermDayStatConfiguration : IEntityTypeConfiguration<TermDa
         builder.HasIndex(s => new { s.PlatformId, s.Term, s.Day });
     }
 }
+
+/// <summary>
+/// One platform-day in one row: the sums of that day's <see cref="CallDayStat"/> and <see cref="WorkOrderDayStat"/> rows
+/// (built from them, so always equal), for the headline KPIs and trends — a year is 365 rows whatever the volume.
+/// </summary>
+public sealed class PlatformDayStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+    public int PlatformId { get; set; }
+    public DateOnly Day { get; set; }
+    public int Inbound { get; set; }
+    public int Requests { get; set; }
+    public int Answered { get; set; }
+    public int AnsweredInTarget { get; set; }
+    public int Abandoned { get; set; }
+    public int CallbackRequests { get; set; }
+    public long WaitSeconds { get; set; }
+    public long TalkSeconds { get; set; }
+    public int Talked { get; set; }
+    public long WrapSeconds { get; set; }
+    public int WrappedUp { get; set; }
+    public int Rated { get; set; }
+    public int Satisfied { get; set; }
+    public int BasicallySatisfied { get; set; }
+    public int Dissatisfied { get; set; }
+    public int RepeatCalls { get; set; }
+    public int OutOfRegion { get; set; }
+    public int RegionKnown { get; set; }
+    public int Outbound { get; set; }
+
+    /// <summary>Work orders created that day (all channels) and what became of them.</summary>
+    public int WorkOrdersCreated { get; set; }
+    public int WorkOrdersCompleted { get; set; }
+    public int CompletedOnTime { get; set; }
+    public int FirstContactResolved { get; set; }
+    public int Referred { get; set; }
+    public int HandedOver { get; set; }
+
+    /// <summary>Work orders of channels other than the phone (services of their own) and their ratings.</summary>
+    public int OtherChannelCreated { get; set; }
+    public int OtherChannelSatisfied { get; set; }
+    public int OtherChannelBasicallySatisfied { get; set; }
+    public int OtherChannelDissatisfied { get; set; }
+
+    public static PlatformDayStat Sum(int platformId, DateOnly day, IEnumerable<CallDayStat> calls, IEnumerable<WorkOrderDayStat> orders)
+    {
+        var t = new PlatformDayStat { PlatformId = platformId, Day = day };
+        foreach (var c in calls)
+        {
+            t.Inbound += c.Inbound; t.Requests += c.Requests; t.Answered += c.Answered; t.AnsweredInTarget += c.AnsweredInTarget;
+            t.Abandoned += c.Abandoned; t.CallbackRequests += c.CallbackRequests; t.WaitSeconds += c.WaitSeconds; t.TalkSeconds += c.TalkSeconds;
+            t.Talked += c.Talked; t.WrapSeconds += c.WrapSeconds; t.WrappedUp += c.WrappedUp; t.Rated += c.Rated; t.Satisfied += c.Satisfied;
+            t.BasicallySatisfied += c.BasicallySatisfied; t.Dissatisfied += c.Dissatisfied; t.RepeatCalls += c.RepeatCalls;
+            t.OutOfRegion += c.OutOfRegion; t.RegionKnown += c.RegionKnown; t.Outbound += c.Outbound;
+        }
+
+        foreach (var w in orders)
+        {
+            t.WorkOrdersCreated += w.Created; t.WorkOrdersCompleted += w.Completed; t.CompletedOnTime += w.CompletedOnTime;
+            t.FirstContactResolved += w.FirstContactResolved; t.Referred += w.Referred; t.HandedOver += w.HandedOver;
+            if (w.Channel != WorkOrderChannel.Phone)
+            {
+                t.OtherChannelCreated += w.Created; t.OtherChannelSatisfied += w.Satisfied;
+                t.OtherChannelBasicallySatisfied += w.BasicallySatisfied; t.OtherChannelDissatisfied += w.Dissatisfied;
+            }
+        }
+
+        return t;
+    }
+}
+
+internal sealed class PlatformDayStatConfiguration : IEntityTypeConfiguration<PlatformDayStat>
+{
+    public void Configure(EntityTypeBuilder<PlatformDayStat> builder)
+    {
+        builder.ToTable("PlatformDayStats");
+        builder.HasIndex(s => new { s.PlatformId, s.Day }).IsUnique();
+    }
+}

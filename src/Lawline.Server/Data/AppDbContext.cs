@@ -64,6 +64,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Analytics.CallRegionStat> CallRegionStats => Set<Analytics.CallRegionStat>();
     public DbSet<Analytics.WorkOrderDayStat> WorkOrderDayStats => Set<Analytics.WorkOrderDayStat>();
     public DbSet<Analytics.WorkOrderRegionStat> WorkOrderRegionStats => Set<Analytics.WorkOrderRegionStat>();
+    public DbSet<Analytics.PlatformDayStat> PlatformDayStats => Set<Analytics.PlatformDayStat>();
     public DbSet<Satisfaction.SatisfactionRating> SatisfactionRatings => Set<Satisfaction.SatisfactionRating>();
     public DbSet<Satisfaction.CallbackRule> CallbackRules => Set<Satisfaction.CallbackRule>();
     public DbSet<CallbackAttempt> CallbackAttempts => Set<CallbackAttempt>();
@@ -118,6 +119,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Analytics.CallRegionStat>(builder);
         FilterByPlatform<Analytics.WorkOrderDayStat>(builder);
         FilterByPlatform<Analytics.WorkOrderRegionStat>(builder);
+        FilterByPlatform<Analytics.PlatformDayStat>(builder);
         FilterByPlatform<Satisfaction.SatisfactionRating>(builder);
         FilterByPlatform<Satisfaction.CallbackRule>(builder);
         FilterByPlatform<CallbackAttempt>(builder);

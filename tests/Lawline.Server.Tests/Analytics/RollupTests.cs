@@ -245,6 +245,12 @@ public sealed class RollupTests(ManualRollupInstallations installations) : IClas
         Assert.Equal(raw.Count(c => c.Rating == CallRating.Dissatisfied), incremental.Sum(r => r.Dissatisfied));
         Assert.Equal(1, incremental.Sum(r => r.Dissatisfied));
 
+        // The day totals are the sums of the detailed rows, day by day.
+        var totals = await factory.WithDatabaseAsync(db => db.PlatformDayStats.Where(s => s.PlatformId == platform.Id).ToListAsync());
+        Assert.Equal(incremental.GroupBy(r => r.Day).Select(g => (g.Key, g.Sum(r => r.Inbound), g.Sum(r => r.Answered), g.Sum(r => r.Dissatisfied), g.Sum(r => r.Talk)))
+                .OrderBy(t => t.Key),
+            totals.Select(t => (t.Day, t.Inbound, t.Answered, t.Dissatisfied, t.TalkSeconds)).OrderBy(t => t.Day));
+
         await worker.RebuildAsync(CancellationToken.None);
         Assert.Equal(incremental, await SnapshotAsync(factory, platform.Id));
     }

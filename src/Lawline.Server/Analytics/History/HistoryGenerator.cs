@@ -101,6 +101,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             (await db.WorkOrderDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1,
             (await db.WorkOrderRegionStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1);
         ids.Term = (await db.TermDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1;
+        ids.Total = (await db.PlatformDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1;
 
         // One connection for the whole run; on SQLite, bulk-load settings for it (a crash mid-run loses only the
         // synthetic rows of the batch being written, which is then simply generated again into a new platform).
@@ -181,6 +182,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         public long OrderDay { get; set; } = OrderDay;
         public long OrderRegion { get; set; } = OrderRegion;
         public long Term { get; set; } = 1;
+        public long Total { get; set; } = 1;
     }
 
     private sealed class Batch
@@ -193,6 +195,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         public List<WorkOrderDayStat> OrderDays { get; } = [];
         public List<WorkOrderRegionStat> OrderRegions { get; } = [];
         public List<TermDayStat> Terms { get; } = [];
+        public List<PlatformDayStat> Totals { get; } = [];
     }
 
     private sealed class Writers(AppDbContext db)
@@ -205,6 +208,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         private readonly BulkInserter<WorkOrderDayStat> _orderDays = new(db);
         private readonly BulkInserter<WorkOrderRegionStat> _orderRegions = new(db);
         private readonly BulkInserter<TermDayStat> _terms = new(db);
+        private readonly BulkInserter<PlatformDayStat> _totals = new(db);
 
         public async Task WriteAsync(AppDbContext context, Batch batch, CancellationToken cancellationToken)
         {
@@ -217,6 +221,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             await _orderDays.InsertAsync(context, batch.OrderDays, cancellationToken);
             await _orderRegions.InsertAsync(context, batch.OrderRegions, cancellationToken);
             await _terms.InsertAsync(context, batch.Terms, cancellationToken);
+            await _totals.InsertAsync(context, batch.Totals, cancellationToken);
         }
 
         public async Task ResetIdentitiesAsync(AppDbContext context, CancellationToken cancellationToken)
@@ -229,6 +234,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             await _orderDays.ResetIdentityAsync(context, cancellationToken);
             await _orderRegions.ResetIdentityAsync(context, cancellationToken);
             await _terms.ResetIdentityAsync(context, cancellationToken);
+            await _totals.ResetIdentityAsync(context, cancellationToken);
         }
     }
 
@@ -351,6 +357,12 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         foreach (var s in rollup.WorkOrders) { s.Id = ids.OrderDay++; batch.OrderDays.Add(s); }
         foreach (var s in rollup.WorkOrderRegions) { s.Id = ids.OrderRegion++; batch.OrderRegions.Add(s); }
         foreach (var s in rollup.Terms ?? []) { s.Id = ids.Term++; batch.Terms.Add(s); }
+        if (rollup.Calls.Count > 0 || rollup.WorkOrders.Count > 0)
+        {
+            var total = rollup.Total(platform.Id, day);
+            total.Id = ids.Total++;
+            batch.Totals.Add(total);
+        }
         batch.Calls.AddRange(dayCalls);
         batch.Orders.AddRange(dayOrders);
         return (dayCalls.Count, dayOrders.Count, rated);
