@@ -1,4 +1,5 @@
 using Lawline.Server.Analytics.Monitoring;
+using Lawline.Server.Analytics.Reports;
 using Lawline.Server.Analytics.Topics;
 using Lawline.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,6 +19,7 @@ public static class AnalyticsFeature
         builder.Services.AddScoped<AnalyticsBreakdowns>();
         builder.AddMonitoring();
         builder.AddHotTopics();
+        builder.AddReports();
         return builder;
     }
 
@@ -34,6 +36,7 @@ public static class AnalyticsFeature
         app.MapAnalyticsBreakdowns();
         app.MapMonitoring();
         app.MapHotTopics();
+        app.MapReports();
         return app;
     }
 }

@@ -29,6 +29,10 @@ public sealed class AnalyticsOptions
     /// <summary>How often the surge check runs (0: never on its own; it can still be run on demand).</summary>
     [Range(0, 1440)]
     public double SurgeCheckMinutes { get; set; } = 15;
+
+    /// <summary>How often the report schedule is checked (0: never; reports can still be generated on demand).</summary>
+    [Range(0, 1440)]
+    public double ReportCheckMinutes { get; set; } = 10;
 }
 
 /// <summary>

@@ -13,32 +13,40 @@ namespace Lawline.Server.Common;
 public static class XlsxWriter
 {
     public static void Write(Stream output, string sheetName, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<object?>> rows)
+        => WriteSheets(output, [(sheetName, headers, rows)]);
+
+    /// <summary>Several tables, one sheet each (in the given order; names cut to Excel's 31 characters).</summary>
+    public static void WriteSheets(Stream output, IEnumerable<(string Name, IReadOnlyList<string> Headers, IEnumerable<IReadOnlyList<object?>> Rows)> tables)
     {
         using var document = SpreadsheetDocument.Create(output, SpreadsheetDocumentType.Workbook);
         var workbook = document.AddWorkbookPart();
         workbook.Workbook = new Workbook();
         var styles = workbook.AddNewPart<WorkbookStylesPart>();
         styles.Stylesheet = Stylesheet();
-        var sheetPart = workbook.AddNewPart<WorksheetPart>();
-        var data = new SheetData();
-        var widths = headers.Select(h => Width(h)).ToArray();
-        data.Append(Row(1, headers.Cast<object?>().ToList(), header: true, widths));
-        uint index = 2;
-        foreach (var row in rows)
-        {
-            data.Append(Row(index++, row, header: false, widths));
-        }
-        var columns = new Columns(widths.Select((w, i) => new Column
-        {
-            Min = (uint)(i + 1), Max = (uint)(i + 1), Width = Math.Min(60, w + 2), CustomWidth = true,
-        }));
-        var frozen = new SheetViews(new SheetView(new Pane
-        {
-            VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen,
-        }) { WorkbookViewId = 0 });
-        sheetPart.Worksheet = new Worksheet(frozen, columns, data);
         var sheets = workbook.Workbook.AppendChild(new Sheets());
-        sheets.Append(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = sheetName.Length > 31 ? sheetName[..31] : sheetName });
+        uint sheetId = 1;
+        foreach (var (sheetName, headers, rows) in tables)
+        {
+            var sheetPart = workbook.AddNewPart<WorksheetPart>();
+            var data = new SheetData();
+            var widths = headers.Select(h => Width(h)).ToArray();
+            data.Append(Row(1, headers.Cast<object?>().ToList(), header: true, widths));
+            uint index = 2;
+            foreach (var row in rows)
+            {
+                data.Append(Row(index++, row, header: false, widths));
+            }
+            var columns = new Columns(widths.Select((w, i) => new Column
+            {
+                Min = (uint)(i + 1), Max = (uint)(i + 1), Width = Math.Min(60, w + 2), CustomWidth = true,
+            }));
+            var frozen = new SheetViews(new SheetView(new Pane
+            {
+                VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen,
+            }) { WorkbookViewId = 0 });
+            sheetPart.Worksheet = new Worksheet(frozen, columns, data);
+            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = sheetId++, Name = sheetName.Length > 31 ? sheetName[..31] : sheetName });
+        }
         workbook.Workbook.Save();
     }
 

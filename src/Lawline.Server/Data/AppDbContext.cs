@@ -74,6 +74,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Analytics.Monitoring.MonitoringSettings> MonitoringSettings => Set<Analytics.Monitoring.MonitoringSettings>();
     public DbSet<Analytics.TermDayStat> TermDayStats => Set<Analytics.TermDayStat>();
     public DbSet<Analytics.Topics.SavedTopic> SavedTopics => Set<Analytics.Topics.SavedTopic>();
+    public DbSet<Analytics.Reports.GeneratedReport> GeneratedReports => Set<Analytics.Reports.GeneratedReport>();
 
     public CurrentUser CurrentUser => currentUser;
 
@@ -129,6 +130,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Analytics.Monitoring.MonitoringSettings>(builder);
         FilterByPlatform<Analytics.TermDayStat>(builder);
         FilterByPlatform<Analytics.Topics.SavedTopic>(builder);
+        FilterByPlatform<Analytics.Reports.GeneratedReport>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.
         builder.Entity<SmsTemplate>().HasQueryFilter(t => t.PlatformId == null || ScopeIsUnrestricted || ScopePlatformIds.Contains(t.PlatformId.Value));
         builder.Entity<AuditEntry>().HasQueryFilter(a =>
