@@ -9,36 +9,21 @@ namespace Lawline.Server.Satisfaction;
 /// Every minute: an open 回访 past its deadline goes up to a manager of its platform (<see cref="CallbackTask.EscalatedAt"/>,
 /// <see cref="CallbackTask.EscalatedToUserId"/>), once. With no manager on the platform it is still marked escalated.
 /// </summary>
-public sealed partial class CallbackEscalation(IServiceScopeFactory scopes, TimeProvider time, ILogger<CallbackEscalation> logger) : BackgroundService
+public sealed class CallbackEscalation(IServiceScopeFactory scopes, TimeProvider time, ILogger<CallbackEscalation> logger)
+    : Common.PeriodicJob(time, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan EscalationInterval = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    Log.SweepFailed(logger, exception);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => EscalationInterval;
+
+    protected override string Name => "callback escalation";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     /// <summary>Escalates the overdue open 回访 tasks; returns how many.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var escalated = 0;
         await scopes.WriteAsSystemAsync("callback-escalation", async db =>
         {
@@ -61,11 +46,5 @@ public sealed partial class CallbackEscalation(IServiceScopeFactory scopes, Time
             }
         }, cancellationToken);
         return escalated;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(7401, LogLevel.Warning, "The overdue callback sweep failed")]
-        public static partial void SweepFailed(ILogger logger, Exception exception);
     }
 }

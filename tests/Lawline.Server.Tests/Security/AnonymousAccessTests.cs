@@ -17,6 +17,8 @@ public sealed partial class AnonymousAccessTests(SharedInstallations installatio
     [
         "POST /api/auth/token", "GET /api/sms/dlr", "POST /api/sms/dlr", "POST /api/self-service/callback-requests",
         "GET /api/survey/{token}", "POST /api/survey/{token}",
+        // Kannel's incoming messages (退订), checked with the gateway's shared token like delivery reports.
+        "GET /api/sms/mo", "POST /api/sms/mo",
     ];
 
     // The browsable API reference (Scalar) is documentation, not data.

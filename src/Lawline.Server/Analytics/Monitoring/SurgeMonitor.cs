@@ -12,8 +12,8 @@ namespace Lawline.Server.Analytics.Monitoring;
 /// 28 days before the window, scaled to the window — from the rollups only. At or above the platform's ratio and
 /// minimum count it raises one Surge alert, not repeated while that alert is open.
 /// </summary>
-public sealed partial class SurgeMonitor(IServiceScopeFactory scopes, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<SurgeMonitor> logger)
-    : BackgroundService
+public sealed class SurgeMonitor(IServiceScopeFactory scopes, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<SurgeMonitor> logger)
+    : Common.PeriodicJob(time, logger)
 {
     public const int BaselineDays = 28;
     public static readonly int[] Windows = [1, 7];
@@ -23,32 +23,11 @@ public sealed partial class SurgeMonitor(IServiceScopeFactory scopes, IOptions<A
     /// <summary>When the last check ran and how many alerts it raised (shown on the alerts page).</summary>
     public (DateTimeOffset At, int Raised)? LastRun { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.SurgeCheckMinutes <= 0)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(options.Value.SurgeCheckMinutes);
 
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.SurgeCheckMinutes), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await CheckAsync(stoppingToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    Log.CheckFailed(logger, exception);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    protected override string Name => "surge check";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => CheckAsync(cancellationToken);
 
     /// <summary>Runs the check over every platform; returns the alerts raised.</summary>
     public async Task<int> CheckAsync(CancellationToken cancellationToken)
@@ -56,7 +35,7 @@ public sealed partial class SurgeMonitor(IServiceScopeFactory scopes, IOptions<A
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var today = KpiDefinitions.DayOf(now);
             var raised = 0;
             var platforms = await scopes.ReadAsSystemAsync("monitoring", db => db.Platforms.IgnoreQueryFilters().Select(p => p.Id).ToListAsync(cancellationToken), cancellationToken);
@@ -191,11 +170,5 @@ public sealed partial class SurgeMonitor(IServiceScopeFactory scopes, IOptions<A
     {
         _gate.Dispose();
         base.Dispose();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 9111, Level = LogLevel.Error, Message = "The surge check failed; it runs again at the next interval")]
-        public static partial void CheckFailed(ILogger logger, Exception exception);
     }
 }

@@ -11,38 +11,17 @@ namespace Lawline.Server.Analytics.Reports;
 /// each: a platform, kind and period that already has a report is skipped, however often the check runs.
 /// </summary>
 public sealed partial class ReportScheduler(IServiceScopeFactory scopes, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<ReportScheduler> logger)
-    : BackgroundService
+    : Common.PeriodicJob(time, logger)
 {
     public const int FromHour = 1;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.ReportCheckMinutes <= 0)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(options.Value.ReportCheckMinutes);
 
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.ReportCheckMinutes), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await RunDueAsync(stoppingToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    Log.RunFailed(logger, exception);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    protected override string Name => "scheduled reports";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => RunDueAsync(cancellationToken);
 
     /// <summary>The kinds whose report is due on <paramref name="today"/>.</summary>
     public static IReadOnlyList<ReportKind> DueOn(DateOnly today)
@@ -76,7 +55,7 @@ public sealed partial class ReportScheduler(IServiceScopeFactory scopes, IOption
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             if (now.ToOffset(KpiDefinitions.BeijingOffset).Hour < FromHour)
             {
                 return 0;
@@ -127,9 +106,6 @@ public sealed partial class ReportScheduler(IServiceScopeFactory scopes, IOption
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 9121, Level = LogLevel.Error, Message = "The scheduled reports failed; they are tried again at the next interval")]
-        public static partial void RunFailed(ILogger logger, Exception exception);
-
         [LoggerMessage(EventId = 9122, Level = LogLevel.Error, Message = "The scheduled {Kind} report of platform {PlatformId} failed")]
         public static partial void ReportFailed(ILogger logger, int platformId, ReportKind kind, Exception exception);
     }
