@@ -78,6 +78,36 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
 
     public CurrentUser CurrentUser => currentUser;
 
+    private List<Action>? afterCommit;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once what was saved is visible to others: now when no transaction is open, else
+    /// when the <see cref="WriteTransaction"/> commits (never when it rolls back). For wake-ups of background workers,
+    /// which would otherwise look before the commit and find nothing.
+    /// </summary>
+    public void AfterCommit(Action action)
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            action();
+            return;
+        }
+
+        (afterCommit ??= []).Add(action);
+    }
+
+    internal void RunAfterCommit()
+    {
+        var actions = afterCommit;
+        afterCommit = null;
+        foreach (var action in actions ?? [])
+        {
+            action();
+        }
+    }
+
+    internal void ForgetAfterCommit() => afterCommit = null;
+
     /// <summary>Starts a transaction for several writes that must succeed or fail together (see <see cref="DatabaseWriteGate"/>).</summary>
     public Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default)
         => WriteTransaction.BeginAsync(this, writeGate.Gate, cancellationToken);

@@ -17,10 +17,12 @@ public sealed class WriteTransaction : IAsyncDisposable
 {
     private readonly IDbContextTransaction _transaction;
     private readonly SemaphoreSlim? _gate;
+    private readonly AppDbContext _db;
     private bool _released;
 
-    private WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim? gate)
+    private WriteTransaction(AppDbContext db, IDbContextTransaction transaction, SemaphoreSlim? gate)
     {
+        _db = db;
         _transaction = transaction;
         _gate = gate;
     }
@@ -33,7 +35,7 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
         try
         {
-            return new WriteTransaction(await db.Database.BeginTransactionAsync(cancellationToken), gate);
+            return new WriteTransaction(db, await db.Database.BeginTransactionAsync(cancellationToken), gate);
         }
         catch
         {
@@ -42,10 +44,17 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken = default) => _transaction.CommitAsync(cancellationToken);
+    /// <summary>Commits, then runs what was waiting for the commit (<see cref="AppDbContext.AfterCommit"/>).</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        await _transaction.CommitAsync(cancellationToken);
+        _db.RunAfterCommit();
+    }
 
     public async ValueTask DisposeAsync()
     {
+        // Rolled back (or committed and already run): nothing waits any more.
+        _db.ForgetAfterCommit();
         try
         {
             await _transaction.DisposeAsync();

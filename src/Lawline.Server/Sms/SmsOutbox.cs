@@ -63,8 +63,9 @@ public sealed class SmsOutbox
         {
             if (_wakeSender)
             {
+                // After the commit: a sender woken inside the transaction would find nothing and go back to sleep.
                 _wakeSender = false;
-                signal.Notify();
+                db.AfterCommit(signal.Notify);
             }
         };
     }
