@@ -139,6 +139,54 @@ public sealed class AnalyticsBreakdowns(AppDbContext db, KpiService kpis)
     /// <summary>Relative change (null without a base).</summary>
     public static double? Growth(long now, long before) => before == 0 ? null : (double)(now - before) / before;
 
+    private sealed record WorkOrderSlice(string CategoryCode, WorkOrderChannel Channel, long Created, long Completed);
+
+    /// <summary>
+    /// Work orders created in [from, to] per category and channel: the whole calendar months inside the period from the
+    /// month rollup, the days of a partial month at either end from the day rollup (a year is twelve month reads, not
+    /// 365 days of per-category rows).
+    /// </summary>
+    private async Task<List<WorkOrderSlice>> WorkOrderSlicesAsync(IReadOnlyCollection<int> ids, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var firstMonth = from.Day == 1 ? from : WorkOrderMonthStat.MonthOf(from).AddMonths(1);
+        var afterLastMonth = WorkOrderMonthStat.MonthOf(to.AddDays(1));
+        var parts = new List<WorkOrderSlice>();
+
+        async Task DaysAsync(DateOnly start, DateOnly end)
+            => parts.AddRange((await db.WorkOrderDayStats.AsNoTracking()
+                    .Where(s => ids.Contains(s.PlatformId) && s.Day >= start && s.Day <= end)
+                    .GroupBy(s => new { s.CategoryCode, s.Channel })
+                    .Select(g => new { g.Key.CategoryCode, g.Key.Channel, Created = g.Sum(s => (long)s.Created), Completed = g.Sum(s => (long)s.Completed) })
+                    .ToListAsync(ct))
+                .Select(r => new WorkOrderSlice(r.CategoryCode, r.Channel, r.Created, r.Completed)));
+
+        if (firstMonth >= afterLastMonth)
+        {
+            await DaysAsync(from, to);
+        }
+        else
+        {
+            if (from < firstMonth)
+            {
+                await DaysAsync(from, firstMonth.AddDays(-1));
+            }
+
+            parts.AddRange((await db.WorkOrderMonthStats.AsNoTracking()
+                    .Where(s => ids.Contains(s.PlatformId) && s.Month >= firstMonth && s.Month < afterLastMonth)
+                    .GroupBy(s => new { s.CategoryCode, s.Channel })
+                    .Select(g => new { g.Key.CategoryCode, g.Key.Channel, Created = g.Sum(s => (long)s.Created), Completed = g.Sum(s => (long)s.Completed) })
+                    .ToListAsync(ct))
+                .Select(r => new WorkOrderSlice(r.CategoryCode, r.Channel, r.Created, r.Completed)));
+            if (afterLastMonth <= to)
+            {
+                await DaysAsync(afterLastMonth, to);
+            }
+        }
+
+        return [.. parts.GroupBy(p => (p.CategoryCode, p.Channel))
+            .Select(g => new WorkOrderSlice(g.Key.CategoryCode, g.Key.Channel, g.Sum(p => p.Created), g.Sum(p => p.Completed)))];
+    }
+
     private async Task<List<int>> ScopeAsync(int? platformId, DateOnly from, DateOnly to, CancellationToken ct)
     {
         CheckPeriod(from, to);
@@ -278,15 +326,10 @@ public sealed class AnalyticsBreakdowns(AppDbContext db, KpiService kpis)
 
         async Task<Dictionary<string, long>> CountAsync(DateOnly start, DateOnly end)
         {
-            var raw = await db.WorkOrderDayStats.AsNoTracking()
-                .Where(s => ids.Contains(s.PlatformId) && s.Day >= start && s.Day <= end)
-                .GroupBy(s => s.CategoryCode)
-                .Select(g => new { Code = g.Key, Created = g.Sum(s => (long)s.Created) })
-                .ToListAsync(ct);
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var r in raw)
+            foreach (var r in await WorkOrderSlicesAsync(ids, start, end, ct))
             {
-                if (Bucket(r.Code) is { } bucket)
+                if (Bucket(r.CategoryCode) is { } bucket)
                 {
                     counts[bucket] = counts.GetValueOrDefault(bucket) + r.Created;
                 }
@@ -456,12 +499,9 @@ public sealed class AnalyticsBreakdowns(AppDbContext db, KpiService kpis)
         var ids = await ScopeAsync(platformId, from, to, ct);
 
         async Task<Dictionary<WorkOrderChannel, (long Created, long Completed)>> LoadAsync(DateOnly start, DateOnly end)
-            => (await db.WorkOrderDayStats.AsNoTracking()
-                .Where(s => ids.Contains(s.PlatformId) && s.Day >= start && s.Day <= end)
-                .GroupBy(s => s.Channel)
-                .Select(g => new { Channel = g.Key, Created = g.Sum(s => (long)s.Created), Completed = g.Sum(s => (long)s.Completed) })
-                .ToListAsync(ct))
-                .ToDictionary(r => r.Channel, r => (r.Created, r.Completed));
+            => (await WorkOrderSlicesAsync(ids, start, end, ct))
+                .GroupBy(r => r.Channel)
+                .ToDictionary(g => g.Key, g => (g.Sum(r => r.Created), g.Sum(r => r.Completed)));
 
         var now = await LoadAsync(from, to);
         var before = await LoadAsync(from.AddYears(-1), to.AddYears(-1));

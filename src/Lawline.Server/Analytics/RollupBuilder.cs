@@ -66,8 +66,9 @@ public sealed record DayRollup(
 public static class RollupBuilder
 {
     public static DayRollup Build(int platformId, DateOnly day, string? serviceRegion, IReadOnlyList<CallFacts> calls,
-        IReadOnlyList<WorkOrderFacts> workOrders, Func<CallFacts, bool> isRepeat)
+        IReadOnlyList<WorkOrderFacts> workOrders, Func<CallFacts, bool> isRepeat, Func<string?, IReadOnlySet<string>>? termsOf = null)
     {
+        termsOf ??= Topics.TopicTerms.Of;
         var callStats = new Dictionary<(string, int), CallDayStat>();
         var hours = new Dictionary<int, CallHourStat>();
         var regions = new Dictionary<(string, string), CallRegionStat>();
@@ -236,7 +237,7 @@ public static class RollupBuilder
         var terms = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var order in workOrders)
         {
-            foreach (var term in Topics.TopicTerms.Of(order.Question))
+            foreach (var term in termsOf(order.Question))
             {
                 terms[term] = terms.GetValueOrDefault(term) + 1;
             }
@@ -298,6 +299,23 @@ public static class RollupBuilder
         await db.RollupMarks.Where(m => m.PlatformId == platformId && m.Day == day && m.Id <= upToMark).ExecuteDeleteAsync(cancellationToken);
         var rollup = await ComputeAsync(db, platformId, day, repeatWindow, cancellationToken);
         await ReplaceAsync(db, platformId, day, rollup, cancellationToken);
+        await RecomputeMonthAsync(db, platformId, WorkOrderMonthStat.MonthOf(day), cancellationToken);
+    }
+
+    /// <summary>
+    /// Rewrites a platform-month's <see cref="WorkOrderMonthStat"/> rows from its day rows, inside the caller's
+    /// transaction (so the month always equals the sum of its days, whoever recomputed which day).
+    /// </summary>
+    public static async Task RecomputeMonthAsync(AppDbContext db, int platformId, DateOnly month, CancellationToken cancellationToken)
+    {
+        var last = month.AddMonths(1).AddDays(-1);
+        var days = await db.WorkOrderDayStats.IgnoreQueryFilters().AsNoTracking()
+            .Where(s => s.PlatformId == platformId && s.Day >= month && s.Day <= last)
+            .ToListAsync(cancellationToken);
+        await db.WorkOrderMonthStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Month == month).ExecuteDeleteAsync(cancellationToken);
+        db.WorkOrderMonthStats.AddRange(WorkOrderMonthStat.Sum(platformId, month, days));
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
     }
 
     public static async Task<DayRollup> ComputeAsync(AppDbContext db, int platformId, DateOnly day, TimeSpan repeatWindow, CancellationToken cancellationToken)

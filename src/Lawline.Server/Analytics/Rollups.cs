@@ -121,25 +121,9 @@ public sealed class CallRegionStat : IPlatformOwned, INotAudited
     public int Answered { get; set; }
 }
 
-/// <summary>
-/// Work orders by the Beijing day they were created (a cohort: completion and ratings count on the creation day, so a
-/// period's completion rate is "of those created in the period, how many are completed"), per category, channel and type.
-/// </summary>
-public sealed class WorkOrderDayStat : IPlatformOwned, INotAudited
+/// <summary>What became of a set of work orders: the counters of the day and month work-order rollups.</summary>
+public abstract class WorkOrderCounters
 {
-    public long Id { get; set; }
-
-    public int PlatformId { get; set; }
-
-    public DateOnly Day { get; set; }
-
-    /// <summary>The category's code (any level of the taxonomy is a prefix of it); empty when not classified.</summary>
-    public string CategoryCode { get; set; } = "";
-
-    public WorkOrderChannel Channel { get; set; }
-
-    public WorkOrderType Type { get; set; }
-
     public int Created { get; set; }
 
     public int Completed { get; set; }
@@ -164,6 +148,88 @@ public sealed class WorkOrderDayStat : IPlatformOwned, INotAudited
     public int BasicallySatisfied { get; set; }
 
     public int Dissatisfied { get; set; }
+
+    public void Add(WorkOrderCounters other)
+    {
+        Created += other.Created;
+        Completed += other.Completed;
+        CompletedOnTime += other.CompletedOnTime;
+        FirstContactResolved += other.FirstContactResolved;
+        Referred += other.Referred;
+        HandedOver += other.HandedOver;
+        Escalated += other.Escalated;
+        Reopened += other.Reopened;
+        Rated += other.Rated;
+        Satisfied += other.Satisfied;
+        BasicallySatisfied += other.BasicallySatisfied;
+        Dissatisfied += other.Dissatisfied;
+    }
+}
+
+/// <summary>
+/// Work orders by the Beijing day they were created (a cohort: completion and ratings count on the creation day, so a
+/// period's completion rate is "of those created in the period, how many are completed"), per category, channel and type.
+/// </summary>
+public sealed class WorkOrderDayStat : WorkOrderCounters, IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    /// <summary>The category's code (any level of the taxonomy is a prefix of it); empty when not classified.</summary>
+    public string CategoryCode { get; set; } = "";
+
+    public WorkOrderChannel Channel { get; set; }
+
+    public WorkOrderType Type { get; set; }
+}
+
+/// <summary>
+/// The <see cref="WorkOrderDayStat"/> rows of one calendar month summed (category × channel × type), rewritten from them
+/// whenever a day of the month is recomputed, in the same transaction. A year's category table reads twelve months of
+/// these plus the days of any partial month at either end, instead of 365 days of per-category rows.
+/// </summary>
+public sealed class WorkOrderMonthStat : WorkOrderCounters, IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    /// <summary>The first day of the month.</summary>
+    public DateOnly Month { get; set; }
+
+    public string CategoryCode { get; set; } = "";
+
+    public WorkOrderChannel Channel { get; set; }
+
+    public WorkOrderType Type { get; set; }
+
+    public static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
+
+    /// <summary>The month rows of a month's day rows (ordered by category, channel and type; no ids).</summary>
+    public static List<WorkOrderMonthStat> Sum(int platformId, DateOnly month, IEnumerable<WorkOrderDayStat> days)
+    {
+        var rows = new SortedDictionary<(string, WorkOrderChannel, WorkOrderType), WorkOrderMonthStat>(
+            Comparer<(string, WorkOrderChannel, WorkOrderType)>.Create((a, b) =>
+                string.CompareOrdinal(a.Item1, b.Item1) is var c and not 0 ? c : a.Item2 != b.Item2 ? a.Item2.CompareTo(b.Item2) : a.Item3.CompareTo(b.Item3)));
+        foreach (var day in days)
+        {
+            var key = (day.CategoryCode, day.Channel, day.Type);
+            if (!rows.TryGetValue(key, out var row))
+            {
+                rows[key] = row = new WorkOrderMonthStat
+                {
+                    PlatformId = platformId, Month = month, CategoryCode = day.CategoryCode, Channel = day.Channel, Type = day.Type,
+                };
+            }
+
+            row.Add(day);
+        }
+
+        return [.. rows.Values];
+    }
 }
 
 /// <summary>Work orders by creation day, the caller's province and city, and caller type.</summary>
@@ -190,6 +256,7 @@ internal sealed class RollupConfiguration :
     IEntityTypeConfiguration<CallHourStat>,
     IEntityTypeConfiguration<CallRegionStat>,
     IEntityTypeConfiguration<WorkOrderDayStat>,
+    IEntityTypeConfiguration<WorkOrderMonthStat>,
     IEntityTypeConfiguration<WorkOrderRegionStat>
 {
     public void Configure(EntityTypeBuilder<RollupMark> builder)
@@ -225,6 +292,13 @@ internal sealed class RollupConfiguration :
         builder.ToTable("WorkOrderDayStats");
         builder.Property(s => s.CategoryCode).HasMaxLength(64);
         builder.HasIndex(s => new { s.PlatformId, s.Day, s.CategoryCode, s.Channel, s.Type }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<WorkOrderMonthStat> builder)
+    {
+        builder.ToTable("WorkOrderMonthStats");
+        builder.Property(s => s.CategoryCode).HasMaxLength(64);
+        builder.HasIndex(s => new { s.PlatformId, s.Month, s.CategoryCode, s.Channel, s.Type }).IsUnique();
     }
 
     public void Configure(EntityTypeBuilder<WorkOrderRegionStat> builder)

@@ -63,6 +63,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Analytics.CallHourStat> CallHourStats => Set<Analytics.CallHourStat>();
     public DbSet<Analytics.CallRegionStat> CallRegionStats => Set<Analytics.CallRegionStat>();
     public DbSet<Analytics.WorkOrderDayStat> WorkOrderDayStats => Set<Analytics.WorkOrderDayStat>();
+    public DbSet<Analytics.WorkOrderMonthStat> WorkOrderMonthStats => Set<Analytics.WorkOrderMonthStat>();
     public DbSet<Analytics.WorkOrderRegionStat> WorkOrderRegionStats => Set<Analytics.WorkOrderRegionStat>();
     public DbSet<Analytics.PlatformDayStat> PlatformDayStats => Set<Analytics.PlatformDayStat>();
     public DbSet<Satisfaction.SatisfactionRating> SatisfactionRatings => Set<Satisfaction.SatisfactionRating>();
@@ -149,6 +150,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Analytics.CallHourStat>(builder);
         FilterByPlatform<Analytics.CallRegionStat>(builder);
         FilterByPlatform<Analytics.WorkOrderDayStat>(builder);
+        FilterByPlatform<Analytics.WorkOrderMonthStat>(builder);
         FilterByPlatform<Analytics.WorkOrderRegionStat>(builder);
         FilterByPlatform<Analytics.PlatformDayStat>(builder);
         FilterByPlatform<Satisfaction.SatisfactionRating>(builder);

@@ -141,8 +141,33 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         }
 
         await writers.ResetIdentitiesAsync(db, cancellationToken);
+        for (var month = WorkOrderMonthStat.MonthOf(firstDay); month <= lastDay; month = month.AddMonths(1))
+        {
+            await using var transaction = await db.BeginWriteAsync(cancellationToken);
+            await RollupBuilder.RecomputeMonthAsync(db, platform.Id, month, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         db.ChangeTracker.AutoDetectChangesEnabled = true;
         return new HistorySummary(platform.Code, platform.Id, firstDay, lastDay, calls, orders, rated, clock.GetElapsedTime(started));
+    }
+
+    // Generated questions come from a small set of phrasings, so each is segmented once (SmartCn is the slow part).
+    private readonly Dictionary<string, IReadOnlySet<string>> _terms = new(StringComparer.Ordinal);
+
+    private IReadOnlySet<string> TermsOf(string? question)
+    {
+        if (question is null)
+        {
+            return Topics.TopicTerms.Of(question);
+        }
+
+        if (!_terms.TryGetValue(question, out var terms))
+        {
+            _terms[question] = terms = Topics.TopicTerms.Of(question);
+        }
+
+        return terms;
     }
 
     private void LogProgress(DateOnly day, long calls, long orders)
@@ -350,7 +375,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             c.QueuedAt, c.AgentId, c.AnsweredAt, c.AbandonedIn, c.CallbackRequestedAt, c.TalkEndedAt, c.WrapUpEndedAt, c.Rating)).ToList();
         var orderFacts = dayOrders.Select(w => new WorkOrderFacts(w.Id, w.CategoryCode, w.Channel, w.Type, w.Status, w.Outcome, w.CreatedAt, w.DueAt,
             w.CompletedAt, w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType, w.Question)).ToList();
-        var rollup = RollupBuilder.Build(platform.Id, day, platform.ServiceRegion, callFacts, orderFacts, RollupBuilder.RepeatDetector(callFacts, before, window));
+        var rollup = RollupBuilder.Build(platform.Id, day, platform.ServiceRegion, callFacts, orderFacts, RollupBuilder.RepeatDetector(callFacts, before, window), TermsOf);
         foreach (var s in rollup.Calls) { s.Id = ids.CallDay++; batch.CallDays.Add(s); }
         foreach (var s in rollup.Hours) { s.Id = ids.CallHour++; batch.CallHours.Add(s); }
         foreach (var s in rollup.Regions) { s.Id = ids.CallRegion++; batch.CallRegions.Add(s); }
