@@ -88,7 +88,7 @@ public sealed record RatedServiceDto(
 /// rated through <see cref="WorkOrder.Rating"/> (a phone call's work order copies the call's rating and is not counted twice).</item>
 /// </list>
 /// The scope is what the <see cref="AppDbContext"/>'s user sees (its query filters), narrowed to one platform and its
-/// sub-platforms when asked. Periods are Beijing days [from, to). Reused by the wallboard, the desk and analytics.
+/// sub-platforms when asked. Periods are Beijing days from <c>from</c> to <c>to</c>, both included (as in the analytics API). Reused by the wallboard, the desk and analytics.
 /// </summary>
 public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
 {
@@ -107,15 +107,18 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
 
     public DateOnly Today => BeijingDay(clock.GetUtcNow());
 
-    /// <summary>The table of <paramref name="grouping"/> rows and a total for [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    /// <summary>
+    /// The table of <paramref name="grouping"/> rows and a total for the Beijing days <paramref name="from"/> to
+    /// <paramref name="to"/>, both included. The total row's label is empty (the page and the Excel file name it).
+    /// </summary>
     public async Task<SatisfactionKpiTable> TableAsync(DateOnly from, DateOnly to, int? platformId, KpiGrouping grouping, CancellationToken cancellationToken)
     {
-        if (to <= from)
+        if (to < from)
         {
-            throw new ValidationFailedException("to", "The end of the period must be after its start.");
+            throw new ValidationFailedException("to", "The end of the period must not be before its start.");
         }
 
-        var days = to.DayNumber - from.DayNumber;
+        var days = to.DayNumber - from.DayNumber + 1;
         if (days > MaxDays)
         {
             throw new ValidationFailedException("to", $"The period may be at most {MaxDays} days.");
@@ -128,12 +131,12 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
 
         var platforms = await ScopeAsync(platformId, cancellationToken);
         var start = StartOf(from);
-        var end = StartOf(to);
+        var end = StartOf(to.AddDays(1));
         List<SatisfactionKpiRow> rows;
         if (grouping is KpiGrouping.Day or KpiGrouping.Week or KpiGrouping.Month)
         {
             rows = [];
-            foreach (var (first, next) in Periods(from, to, grouping))
+            foreach (var (first, next) in Periods(from, to.AddDays(1), grouping))
             {
                 var counts = await TotalAsync(platforms.Keys, StartOf(first), StartOf(next), cancellationToken);
                 rows.Add(new SatisfactionKpiRow(null, null, first, PeriodLabel(first, next, grouping), counts));
@@ -145,7 +148,7 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
         }
 
         var total = rows.Aggregate(SatisfactionCounts.Zero, (sum, r) => sum.Add(r.Counts));
-        return new SatisfactionKpiTable(from, to, platformId, grouping, rows, new SatisfactionKpiRow(null, null, null, "合计", total));
+        return new SatisfactionKpiTable(from, to, platformId, grouping, rows, new SatisfactionKpiRow(null, null, null, "", total));
     }
 
     /// <summary>Every platform's own figures for [<paramref name="start"/>, <paramref name="end"/>) (the wallboard's cards).</summary>

@@ -1,18 +1,20 @@
 using Lawline.Server.Common;
 using Lawline.Server.Data;
+using Lawline.Server.Resources;
 using Lawline.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Lawline.Server.Satisfaction;
 
-/// <summary>The query of a satisfaction table: Beijing days [from, to), optionally one platform and its sub-platforms.</summary>
+/// <summary>The query of a satisfaction table: Beijing days from..to, both included (default today), optionally one platform and its sub-platforms.</summary>
 public sealed record SatisfactionKpiQuery(DateOnly? From, DateOnly? To, int? PlatformId, KpiGrouping? GroupBy)
 {
     public (DateOnly From, DateOnly To, KpiGrouping GroupBy) Resolve(DateOnly today)
     {
         var from = From ?? today;
-        return (from, To ?? from.AddDays(1), GroupBy ?? KpiGrouping.Agent);
+        return (from, To ?? from, GroupBy ?? KpiGrouping.Agent);
     }
 }
 
@@ -34,13 +36,13 @@ public static class SatisfactionKpisApi
                 return TypedResults.Ok(await kpis.TableAsync(from, to, query.PlatformId, groupBy, ct));
             })
             .RequireAuthorization(p => p.RequireRole(ViewerRoles))
-            .WithSummary("评价率, 满意率, strict 满意率 and 回访 coverage by agent, seat, skill, platform, day, week or month; from/to are Beijing days, to exclusive (default today)");
-        group.MapGet("/kpis.xlsx", async ([AsParameters] SatisfactionKpiQuery query, SatisfactionKpis kpis, CancellationToken ct) =>
+            .WithSummary("评价率, 满意率, strict 满意率 and 回访 coverage by agent, seat, skill, platform, day, week or month; from/to are Beijing days, both included as in /api/analytics (default today)");
+        group.MapGet("/kpis.xlsx", async ([AsParameters] SatisfactionKpiQuery query, SatisfactionKpis kpis, IStringLocalizer<UiText> text, CancellationToken ct) =>
             {
                 var (from, to, groupBy) = query.Resolve(kpis.Today);
                 var table = await kpis.TableAsync(from, to, query.PlatformId, groupBy, ct);
                 var stream = new MemoryStream();
-                SatisfactionKpiExport.Write(stream, table);
+                SatisfactionKpiExport.Write(stream, table, text["Satisfaction.Total"]);
                 stream.Position = 0;
                 return Results.File(stream, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"satisfaction-{from:yyyyMMdd}-{to:yyyyMMdd}.xlsx");
             })
@@ -66,8 +68,8 @@ public static class SatisfactionKpiExport
     public static readonly string[] Headers =
         ["分组", "服务量", "评价数", "满意", "基本满意", "不满意", "评价率", "满意率", "严格满意率", "低评价", "回访任务", "已回访", "回访率"];
 
-    public static void Write(Stream output, SatisfactionKpiTable table)
-        => XlsxWriter.Write(output, "满意度", Headers, table.Rows.Append(table.Total).Select(r => (IReadOnlyList<object?>)
+    public static void Write(Stream output, SatisfactionKpiTable table, string totalLabel)
+        => XlsxWriter.Write(output, "满意度", Headers, table.Rows.Append(table.Total with { Label = totalLabel }).Select(r => (IReadOnlyList<object?>)
         [
             r.Label, r.Counts.Answered, r.Counts.Rated, r.Counts.Satisfied, r.Counts.BasicallySatisfied, r.Counts.Dissatisfied,
             Percent(r.Counts.RatingRate), Percent(r.Counts.SatisfactionRate), Percent(r.Counts.StrictSatisfactionRate),

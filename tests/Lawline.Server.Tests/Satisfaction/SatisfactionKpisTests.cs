@@ -22,7 +22,7 @@ public sealed class SatisfactionKpisTests(SharedInstallations installations) : I
 {
     // A past period of two Beijing days: 2025-03-10 00:00 +08:00 is 2025-03-09 16:00 UTC.
     private static readonly DateTimeOffset Day0 = new(2025, 3, 10, 0, 0, 0, TimeSpan.FromHours(8));
-    private const string Period = "from=2025-03-10&to=2025-03-12";
+    private const string Period = "from=2025-03-10&to=2025-03-11";
 
     private sealed record Seeded(int City, int District, int Lawyer1, int Lawyer2);
 
@@ -158,7 +158,7 @@ public sealed class SatisfactionKpisTests(SharedInstallations installations) : I
         // The district alone, and a one-day period.
         var district = await supervisor.GetOkAsync<SatisfactionKpiTable>($"/api/satisfaction/kpis?{Period}&platformId={s.District}&groupBy=Agent");
         AssertCounts(district.Total.Counts, 3, 3, 2, 0, 1, 1, 0);
-        var firstDay = await supervisor.GetOkAsync<SatisfactionKpiTable>($"/api/satisfaction/kpis?from=2025-03-10&to=2025-03-11&platformId={s.City}&groupBy=Platform");
+        var firstDay = await supervisor.GetOkAsync<SatisfactionKpiTable>($"/api/satisfaction/kpis?from=2025-03-10&to=2025-03-10&platformId={s.City}&groupBy=Platform");
         AssertCounts(firstDay.Total.Counts, 3, 2, 1, 1, 0, 1, 1);
 
         // The Excel file holds the same table.
