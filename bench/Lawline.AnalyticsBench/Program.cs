@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Lawline.Server.Analytics;
+using Lawline.Server.Analytics.Reports;
+using Lawline.Server.Analytics.Topics;
 using Lawline.Server.Data;
+using Lawline.Server.Satisfaction;
 using Lawline.Server.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -44,6 +47,7 @@ internal static class AnalyticsBenchMain
         var runs = int.Parse(Get("--runs", "3"), CultureInfo.InvariantCulture);
         var queries = int.Parse(Get("--queries", "60"), CultureInfo.InvariantCulture);
         var naiveQueries = int.Parse(Get("--naive-queries", "6"), CultureInfo.InvariantCulture);
+        var reportRuns = int.Parse(Get("--reports", "5"), CultureInfo.InvariantCulture);
         var platformCode = Get("--platform", "SYNBJ");
         var results = Get("--results", Path.Combine("bench", "Lawline.AnalyticsBench", "results"));
 
@@ -83,6 +87,10 @@ internal static class AnalyticsBenchMain
                     await Time(timings, "caller-types", () => breakdowns.CallerTypesAsync(platformId, from, to, CancellationToken.None));
                     Add(timings, "whole dashboard (sequential)", page.Elapsed.TotalMilliseconds);
                     Add(timings, $"kpis: {kind}", timings["kpis"][^1]);
+                    Add(timings, $"categories: {kind}", timings["categories"][^1]);
+                    // The other analysis pages: hot topics (热点分析) and the satisfaction table by lawyer (满意度).
+                    await Time(timings, "hot topics", () => services.GetRequiredService<HotTopicService>().ReportAsync(platformId, from, to, null, null, CancellationToken.None));
+                    await Time(timings, "satisfaction by lawyer", () => services.GetRequiredService<SatisfactionKpis>().TableAsync(from, to, platformId, KpiGrouping.Agent, CancellationToken.None));
                 });
             }
 
@@ -96,6 +104,26 @@ internal static class AnalyticsBenchMain
             runResults.Add(summary);
             Console.WriteLine($"run {run - 1}: whole dashboard p50 {summary["whole dashboard (sequential)"].Item1:F1} ms, p95 {summary["whole dashboard (sequential)"].Item2:F1} ms");
         }
+
+        // The half-year report (成绩单): gathered from the same services, written as Word and Excel.
+        var reports = new List<double>();
+        for (var i = 0; i < reportRuns; i++)
+        {
+            var (_, from, to) = Period(random, "half-year", first, last);
+            await host.ScopeAsync(async services =>
+            {
+                var watch = Stopwatch.StartNew();
+                var content = await services.GetRequiredService<ReportGenerator>().GatherAsync(platformId, ReportKind.HalfYear, from, to, CancellationToken.None);
+                using var docx = new MemoryStream();
+                ReportGenerator.WriteDocx(content, docx);
+                using var xlsx = new MemoryStream();
+                ReportGenerator.WriteXlsx(content, xlsx);
+                reports.Add(watch.Elapsed.TotalMilliseconds);
+            });
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"half-year report (gather + .docx + .xlsx), {reportRuns} reports: median {Median(reports):F0} ms, max {reports.Max():F0} ms"));
 
         // Naive: the same headline figures and category table straight from the raw records (what a dashboard without
         // rollups would run), on a few periods of each length; slow, so fewer samples.
@@ -149,6 +177,7 @@ internal static class AnalyticsBenchMain
         {
             platformCode, workOrders, calls, first, last, runs, queries, loadAverage = LoadAverage(),
             latency = median.ToDictionary(m => m.Key, m => new { m.Value.P50, m.Value.P95, m.Value.Max }),
+            halfYearReport = new { runs = reportRuns, median = Median(reports), max = reports.Max() },
             naive = naive.ToDictionary(n => n.Key, n => Median(n.Value)),
             rollups = rollup.ToDictionary(n => n.Key, n => Median(n.Value)),
         }, new JsonSerializerOptions { WriteIndented = true }));

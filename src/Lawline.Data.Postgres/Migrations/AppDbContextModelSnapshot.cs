@@ -666,6 +666,36 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("TermDayStats", (string)null);
                 });
 
+            modelBuilder.Entity("Lawline.Server.Analytics.TermMonthStat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Orders")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Month", "Term")
+                        .IsUnique();
+
+                    b.ToTable("TermMonthStats", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Analytics.Topics.SavedTopic", b =>
                 {
                     b.Property<int>("Id")

@@ -638,6 +638,34 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("TermDayStats", (string)null);
                 });
 
+            modelBuilder.Entity("Lawline.Server.Analytics.TermMonthStat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Orders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Month", "Term")
+                        .IsUnique();
+
+                    b.ToTable("TermMonthStats", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Analytics.Topics.SavedTopic", b =>
                 {
                     b.Property<int>("Id")

@@ -148,39 +148,26 @@ public sealed class AnalyticsBreakdowns(AppDbContext db, KpiService kpis)
     /// </summary>
     private async Task<List<WorkOrderSlice>> WorkOrderSlicesAsync(IReadOnlyCollection<int> ids, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var firstMonth = from.Day == 1 ? from : WorkOrderMonthStat.MonthOf(from).AddMonths(1);
-        var afterLastMonth = WorkOrderMonthStat.MonthOf(to.AddDays(1));
+        var split = MonthSplit.Of(from, to);
         var parts = new List<WorkOrderSlice>();
-
-        async Task DaysAsync(DateOnly start, DateOnly end)
-            => parts.AddRange((await db.WorkOrderDayStats.AsNoTracking()
+        foreach (var (start, end) in split.Days)
+        {
+            parts.AddRange((await db.WorkOrderDayStats.AsNoTracking()
                     .Where(s => ids.Contains(s.PlatformId) && s.Day >= start && s.Day <= end)
                     .GroupBy(s => new { s.CategoryCode, s.Channel })
                     .Select(g => new { g.Key.CategoryCode, g.Key.Channel, Created = g.Sum(s => (long)s.Created), Completed = g.Sum(s => (long)s.Completed) })
                     .ToListAsync(ct))
                 .Select(r => new WorkOrderSlice(r.CategoryCode, r.Channel, r.Created, r.Completed)));
-
-        if (firstMonth >= afterLastMonth)
-        {
-            await DaysAsync(from, to);
         }
-        else
-        {
-            if (from < firstMonth)
-            {
-                await DaysAsync(from, firstMonth.AddDays(-1));
-            }
 
+        if (split is { FirstMonth: { } first, AfterLastMonth: { } after })
+        {
             parts.AddRange((await db.WorkOrderMonthStats.AsNoTracking()
-                    .Where(s => ids.Contains(s.PlatformId) && s.Month >= firstMonth && s.Month < afterLastMonth)
+                    .Where(s => ids.Contains(s.PlatformId) && s.Month >= first && s.Month < after)
                     .GroupBy(s => new { s.CategoryCode, s.Channel })
                     .Select(g => new { g.Key.CategoryCode, g.Key.Channel, Created = g.Sum(s => (long)s.Created), Completed = g.Sum(s => (long)s.Completed) })
                     .ToListAsync(ct))
                 .Select(r => new WorkOrderSlice(r.CategoryCode, r.Channel, r.Created, r.Completed)));
-            if (afterLastMonth <= to)
-            {
-                await DaysAsync(afterLastMonth, to);
-            }
         }
 
         return [.. parts.GroupBy(p => (p.CategoryCode, p.Channel))

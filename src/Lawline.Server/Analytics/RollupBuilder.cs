@@ -303,8 +303,8 @@ public static class RollupBuilder
     }
 
     /// <summary>
-    /// Rewrites a platform-month's <see cref="WorkOrderMonthStat"/> rows from its day rows, inside the caller's
-    /// transaction (so the month always equals the sum of its days, whoever recomputed which day).
+    /// Rewrites a platform-month's <see cref="WorkOrderMonthStat"/> and <see cref="TermMonthStat"/> rows from its day
+    /// rows, inside the caller's transaction (so a month always equals the sum of its days, whoever recomputed which day).
     /// </summary>
     public static async Task RecomputeMonthAsync(AppDbContext db, int platformId, DateOnly month, CancellationToken cancellationToken)
     {
@@ -312,8 +312,16 @@ public static class RollupBuilder
         var days = await db.WorkOrderDayStats.IgnoreQueryFilters().AsNoTracking()
             .Where(s => s.PlatformId == platformId && s.Day >= month && s.Day <= last)
             .ToListAsync(cancellationToken);
+        var terms = await db.TermDayStats.IgnoreQueryFilters().AsNoTracking()
+            .Where(s => s.PlatformId == platformId && s.Day >= month && s.Day <= last)
+            .GroupBy(s => s.Term)
+            .Select(g => new { Term = g.Key, Orders = g.Sum(s => s.Orders) })
+            .ToListAsync(cancellationToken);
         await db.WorkOrderMonthStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Month == month).ExecuteDeleteAsync(cancellationToken);
+        await db.TermMonthStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Month == month).ExecuteDeleteAsync(cancellationToken);
         db.WorkOrderMonthStats.AddRange(WorkOrderMonthStat.Sum(platformId, month, days));
+        db.TermMonthStats.AddRange(terms.OrderBy(t => t.Term, StringComparer.Ordinal)
+            .Select(t => new TermMonthStat { PlatformId = platformId, Month = month, Term = t.Term, Orders = t.Orders }));
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }

@@ -327,7 +327,22 @@ public sealed class TermDayStat : IPlatformOwned, INotAudited
     public int Orders { get; set; }
 }
 
-internal sealed class TermDayStatConfiguration : IEntityTypeConfiguration<TermDayStat>
+/// <summary>The <see cref="TermDayStat"/> rows of one calendar month summed, kept with them like <see cref="WorkOrderMonthStat"/>.</summary>
+public sealed class TermMonthStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    /// <summary>The first day of the month.</summary>
+    public DateOnly Month { get; set; }
+
+    public string Term { get; set; } = "";
+
+    public int Orders { get; set; }
+}
+
+internal sealed class TermDayStatConfiguration : IEntityTypeConfiguration<TermDayStat>, IEntityTypeConfiguration<TermMonthStat>
 {
     public void Configure(EntityTypeBuilder<TermDayStat> builder)
     {
@@ -335,6 +350,43 @@ internal sealed class TermDayStatConfiguration : IEntityTypeConfiguration<TermDa
         builder.Property(s => s.Term).HasMaxLength(Topics.TopicTerms.MaxTermLength);
         builder.HasIndex(s => new { s.PlatformId, s.Day, s.Term }).IsUnique();
         builder.HasIndex(s => new { s.PlatformId, s.Term, s.Day });
+    }
+
+    public void Configure(EntityTypeBuilder<TermMonthStat> builder)
+    {
+        builder.ToTable("TermMonthStats");
+        builder.Property(s => s.Term).HasMaxLength(Topics.TopicTerms.MaxTermLength);
+        builder.HasIndex(s => new { s.PlatformId, s.Month, s.Term }).IsUnique();
+    }
+}
+
+/// <summary>
+/// A period of Beijing days split for the month rollups: the whole calendar months inside it, and the days of a partial
+/// month at either end (a period within one month is all days).
+/// </summary>
+public sealed record MonthSplit(IReadOnlyList<(DateOnly From, DateOnly To)> Days, DateOnly? FirstMonth, DateOnly? AfterLastMonth)
+{
+    public static MonthSplit Of(DateOnly from, DateOnly to)
+    {
+        var firstMonth = from.Day == 1 ? from : WorkOrderMonthStat.MonthOf(from).AddMonths(1);
+        var afterLastMonth = WorkOrderMonthStat.MonthOf(to.AddDays(1));
+        if (firstMonth >= afterLastMonth)
+        {
+            return new MonthSplit([(from, to)], null, null);
+        }
+
+        var days = new List<(DateOnly, DateOnly)>();
+        if (from < firstMonth)
+        {
+            days.Add((from, firstMonth.AddDays(-1)));
+        }
+
+        if (afterLastMonth <= to)
+        {
+            days.Add((afterLastMonth, to));
+        }
+
+        return new MonthSplit(days, firstMonth, afterLastMonth);
     }
 }
 

@@ -74,6 +74,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Analytics.Monitoring.MonitoringAlert> MonitoringAlerts => Set<Analytics.Monitoring.MonitoringAlert>();
     public DbSet<Analytics.Monitoring.MonitoringSettings> MonitoringSettings => Set<Analytics.Monitoring.MonitoringSettings>();
     public DbSet<Analytics.TermDayStat> TermDayStats => Set<Analytics.TermDayStat>();
+    public DbSet<Analytics.TermMonthStat> TermMonthStats => Set<Analytics.TermMonthStat>();
     public DbSet<Analytics.Topics.SavedTopic> SavedTopics => Set<Analytics.Topics.SavedTopic>();
     public DbSet<Analytics.Reports.GeneratedReport> GeneratedReports => Set<Analytics.Reports.GeneratedReport>();
 
@@ -161,6 +162,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Analytics.Monitoring.MonitoringAlert>(builder);
         FilterByPlatform<Analytics.Monitoring.MonitoringSettings>(builder);
         FilterByPlatform<Analytics.TermDayStat>(builder);
+        FilterByPlatform<Analytics.TermMonthStat>(builder);
         FilterByPlatform<Analytics.Topics.SavedTopic>(builder);
         FilterByPlatform<Analytics.Reports.GeneratedReport>(builder);
         // Default templates (no platform) are everyone's; a platform's own templates are its subtree's.

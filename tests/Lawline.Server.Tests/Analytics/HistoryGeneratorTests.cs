@@ -1,5 +1,6 @@
 using Lawline.Server.Analytics;
 using Lawline.Server.Analytics.History;
+using Lawline.Server.Analytics.Topics;
 using Lawline.Server.Data;
 using Lawline.Server.Routing;
 using Lawline.Server.Security;
@@ -23,7 +24,8 @@ public sealed class HistoryGeneratorTests(ManualRollupInstallations installation
         List<(DateOnly, string, string, string, int, int, int, int)> Months,
         List<(DateOnly, int, int, long, int, int, int)> Totals,
         List<(DateOnly, string, string, int)> Regions,
-        List<(DateOnly, string, int)> Terms);
+        List<(DateOnly, string, int)> Terms,
+        List<(DateOnly, string, int)> TermMonths);
 
     [Theory, DatabaseData]
     public async Task A_generated_year_has_the_beijing_shape_and_its_rollups_equal_a_rebuild_from_the_raw_records(DatabaseProvider provider)
@@ -66,6 +68,9 @@ public sealed class HistoryGeneratorTests(ManualRollupInstallations installation
                 .Select(g => (g.Key.Item1, g.Key.Item2, g.Key.Item3, g.Key.Item4, g.Sum(o => o.Item5), g.Sum(o => o.Item6), g.Sum(o => o.Item7), g.Sum(o => o.Item8)))
                 .OrderBy(m => m).ToList(),
             generated.Months);
+        Assert.Equal(generated.Terms.GroupBy(t => (new DateOnly(t.Item1.Year, t.Item1.Month, 1), t.Item2)).Select(g => (g.Key.Item1, g.Key.Item2, g.Sum(t => t.Item3)))
+                .OrderBy(t => t).ToList(),
+            generated.TermMonths);
 
         // The category table for a period that starts and ends mid-month (day rows at the ends, month rows between)
         // counts exactly the raw work orders of the period, level 2.
@@ -86,6 +91,15 @@ public sealed class HistoryGeneratorTests(ManualRollupInstallations installation
             Assert.Equal(byGroup.OrderBy(g => g.Key, StringComparer.Ordinal), report.Rows.Select(r => KeyValuePair.Create(r.Code, r.Count)).OrderBy(g => g.Key, StringComparer.Ordinal));
             // Labour, family, contract and torts make about three quarters of consultations.
             Assert.InRange(report.TopShare ?? 0, 0.65, 0.82);
+
+            // Hot topics over the same period count each term as the days of the period do, with examples that mention it.
+            var topics = await admin.GetOkAsync<TopicReport>(
+                $"/api/analytics/topics?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&platform={platformId}");
+            var dayCounts = generated.Terms.Where(t => t.Item1 >= from && t.Item1 <= to).GroupBy(t => t.Item2).ToDictionary(g => g.Key, g => g.Sum(t => t.Item3));
+            Assert.NotEmpty(topics.Top);
+            Assert.All(topics.Top, t => Assert.Equal(dayCounts[t.Term], t.Count));
+            Assert.Equal(dayCounts.OrderByDescending(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal).First().Key, topics.Top[0].Term);
+            Assert.All(topics.Rising, r => Assert.All(r.Examples, e => Assert.Contains(r.Term, e.Question, StringComparison.Ordinal)));
         }
 
         // A rebuild from the raw records gives the same rows, day by day and month by month.
@@ -113,6 +127,8 @@ public sealed class HistoryGeneratorTests(ManualRollupInstallations installation
             .Select(s => (s.Day, s.Province, s.City, s.Inbound)).OrderBy(r => r).ToList();
         var terms = (await db.TermDayStats.Where(s => s.PlatformId == platformId).ToListAsync())
             .Select(s => (s.Day, s.Term, s.Orders)).OrderBy(r => r).ToList();
-        return new Snapshot(calls, orders, months, totals, regions, terms);
+        var termMonths = (await db.TermMonthStats.Where(s => s.PlatformId == platformId).ToListAsync())
+            .Select(s => (s.Month, s.Term, s.Orders)).OrderBy(r => r).ToList();
+        return new Snapshot(calls, orders, months, totals, regions, terms, termMonths);
     });
 }

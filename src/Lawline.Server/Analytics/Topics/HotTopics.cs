@@ -84,8 +84,8 @@ public sealed class HotTopicService(AppDbContext db, KpiService kpis, CurrentUse
         }
 
         var (ids, name) = await kpis.ScopeAsync(platformId, cancellationToken);
-        var current = await CountsAsync(ids, start, end, null, cancellationToken);
-        var baseline = await CountsAsync(ids, baseStart, baseEnd, current.Keys.ToList(), cancellationToken);
+        var current = await CountsAsync(ids, start, end, cancellationToken);
+        var baseline = await CountsAsync(ids, baseStart, baseEnd, cancellationToken);
         // The baseline scaled to the period's length, so a 7-day period can be set against a 28-day baseline.
         var scale = (double)length / (baseEnd.DayNumber - baseStart.DayNumber + 1);
         var rows = current.Where(c => c.Value >= MinimumCount)
@@ -107,37 +107,91 @@ public sealed class HotTopicService(AppDbContext db, KpiService kpis, CurrentUse
         var top = rows.OrderByDescending(r => r.Count).ThenBy(r => r.Term, StringComparer.Ordinal).Take(TermsShown).ToList();
         var (fromInstant, _) = KpiDefinitions.DayBounds(start);
         var (_, toInstant) = KpiDefinitions.DayBounds(end);
-        var risingRows = new List<RisingTerm>();
-        foreach (var r in rising)
-        {
-            risingRows.Add(new RisingTerm(r.Term, r.Count, r.Before, r.Ratio, r.Growth, await ExamplesAsync(ids, r.Term, fromInstant, toInstant, cancellationToken)));
-        }
+        var examples = await ExamplesAsync(ids, [.. rising.Select(r => r.Term)], fromInstant, toInstant, cancellationToken);
+        var risingRows = rising.Select(r => new RisingTerm(r.Term, r.Count, r.Before, r.Ratio, r.Growth, examples[r.Term])).ToList();
 
         return new TopicReport(name, start, end, baseStart, baseEnd, risingRows,
             [.. top.Select(r => new RisingTerm(r.Term, r.Count, r.Before, r.Ratio, r.Growth, []))]);
     }
 
-    private async Task<Dictionary<string, int>> CountsAsync(IReadOnlyList<int> ids, DateOnly from, DateOnly to, List<string>? only, CancellationToken cancellationToken)
+    /// <summary>Work orders per term over the period: whole months from the month rollup, the rest from the day rollup.</summary>
+    private async Task<Dictionary<string, int>> CountsAsync(IReadOnlyList<int> ids, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var stats = db.TermDayStats.AsNoTracking().Where(s => ids.Contains(s.PlatformId) && s.Day >= from && s.Day <= to);
-        if (only is not null)
+        var split = MonthSplit.Of(from, to);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Add(IEnumerable<(string Term, int Count)> rows)
         {
-            stats = stats.Where(s => only.Contains(s.Term));
+            foreach (var (term, count) in rows)
+            {
+                counts[term] = counts.GetValueOrDefault(term) + count;
+            }
         }
 
-        return await stats.GroupBy(s => s.Term).Select(g => new { Term = g.Key, Count = g.Sum(s => s.Orders) })
-            .ToDictionaryAsync(g => g.Term, g => g.Count, StringComparer.Ordinal, cancellationToken);
+        foreach (var (start, end) in split.Days)
+        {
+            Add((await db.TermDayStats.AsNoTracking().Where(s => ids.Contains(s.PlatformId) && s.Day >= start && s.Day <= end)
+                .GroupBy(s => s.Term).Select(g => new { Term = g.Key, Count = g.Sum(s => s.Orders) })
+                .ToListAsync(cancellationToken)).Select(r => (r.Term, r.Count)));
+        }
+
+        if (split is { FirstMonth: { } first, AfterLastMonth: { } after })
+        {
+            Add((await db.TermMonthStats.AsNoTracking().Where(s => ids.Contains(s.PlatformId) && s.Month >= first && s.Month < after)
+                .GroupBy(s => s.Term).Select(g => new { Term = g.Key, Count = g.Sum(s => s.Orders) })
+                .ToListAsync(cancellationToken)).Select(r => (r.Term, r.Count)));
+        }
+
+        return counts;
     }
 
-    /// <summary>The newest work orders of the period whose question mentions the term (bounded: a few rows).</summary>
-    private async Task<IReadOnlyList<TopicExample>> ExamplesAsync(IReadOnlyList<int> ids, string term, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>How many of the period's newest work orders are searched in memory for examples before asking the database per term.</summary>
+    private const int ExampleWindow = 2000;
+
+    /// <summary>
+    /// The newest work orders of the period whose question mentions each term: first among the period's newest
+    /// <see cref="ExampleWindow"/> work orders in one read (a rising term is, by definition, frequent there), then, for a
+    /// term still short of examples, by a bounded search of its own.
+    /// </summary>
+    private async Task<Dictionary<string, IReadOnlyList<TopicExample>>> ExamplesAsync(IReadOnlyList<int> ids, IReadOnlyList<string> terms, DateTimeOffset from,
+        DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var rows = await db.WorkOrders.AsNoTracking()
-            .Where(w => ids.Contains(w.PlatformId) && w.CreatedAt >= from && w.CreatedAt < to && w.Question.Contains(term))
-            .OrderByDescending(w => w.Id).Take(ExamplesPerTerm)
+        static TopicExample Example(int id, string number, string question, DateTimeOffset at)
+            => new(id, number, question.Length <= 120 ? question : question[..120] + "…", at);
+
+        var result = terms.ToDictionary(t => t, _ => new List<TopicExample>(), StringComparer.Ordinal);
+        if (terms.Count == 0)
+        {
+            return result.ToDictionary(r => r.Key, r => (IReadOnlyList<TopicExample>)r.Value, StringComparer.Ordinal);
+        }
+
+        var newest = await db.WorkOrders.AsNoTracking()
+            .Where(w => ids.Contains(w.PlatformId) && w.CreatedAt >= from && w.CreatedAt < to)
+            .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(ExampleWindow)
             .Select(w => new { w.Id, w.Number, w.Question, w.CreatedAt })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(w => new TopicExample(w.Id, w.Number, w.Question.Length <= 120 ? w.Question : w.Question[..120] + "…", w.CreatedAt))];
+        foreach (var order in newest)
+        {
+            foreach (var (term, examples) in result)
+            {
+                if (examples.Count < ExamplesPerTerm && order.Question.Contains(term, StringComparison.Ordinal))
+                {
+                    examples.Add(Example(order.Id, order.Number, order.Question, order.CreatedAt));
+                }
+            }
+        }
+
+        foreach (var (term, examples) in result.Where(r => r.Value.Count < ExamplesPerTerm && newest.Count == ExampleWindow))
+        {
+            var known = examples.Select(e => e.WorkOrderId).ToList();
+            var more = await db.WorkOrders.AsNoTracking()
+                .Where(w => ids.Contains(w.PlatformId) && w.CreatedAt >= from && w.CreatedAt < to && w.Question.Contains(term) && !known.Contains(w.Id))
+                .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(ExamplesPerTerm - examples.Count)
+                .Select(w => new { w.Id, w.Number, w.Question, w.CreatedAt })
+                .ToListAsync(cancellationToken);
+            examples.AddRange(more.Select(w => Example(w.Id, w.Number, w.Question, w.CreatedAt)));
+        }
+
+        return result.ToDictionary(r => r.Key, r => (IReadOnlyList<TopicExample>)r.Value, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<SavedTopicDto>> SavedAsync(int? platformId, int weeks, CancellationToken cancellationToken)
