@@ -199,6 +199,23 @@ public sealed class ReportTests(ManualRollupInstallations installations, ITestOu
         Assert.Equal(2, audited);
     }
 
+    [Fact]
+    public void The_region_chart_keeps_the_eight_largest_regions_and_sums_the_rest_as_other_and_the_trend_grain_follows_the_period()
+    {
+        var day = new DateOnly(2026, 1, 1);
+        var rows = Enumerable.Range(0, 11).Select(i => new RegionRow(i == 0 ? "" : $"省{i}", 100 - i, 0, null, 0, 0, null)).ToList();
+        var report = new RegionReport(day, day, null, rows.Sum(r => r.Inbound), 0, 0, null, null, null, 0, null, rows);
+        var slices = ReportText.RegionSlices(report);
+        Assert.Equal(["未知", "省1", "省2", "省3", "省4", "省5", "省6", "省7", "其他"], slices.Select(x => x.Name));
+        Assert.Equal(92 + 91 + 90, slices[^1].Inbound);
+        Assert.Equal(report.Inbound, slices.Sum(x => x.Inbound));
+        Assert.Equal(8, ReportText.RegionSlices(report with { Rows = rows.Take(8).ToList() }).Count);
+
+        Assert.Equal(TrendGrain.Day, ReportText.TrendGrainFor(day, day.AddDays(30)));
+        Assert.Equal(TrendGrain.Week, ReportText.TrendGrainFor(day, day.AddDays(89)));
+        Assert.Equal(TrendGrain.Month, ReportText.TrendGrainFor(day, day.AddMonths(6).AddDays(-1)));
+    }
+
     [Theory, DatabaseData]
     public async Task Reports_are_scoped_to_the_callers_platforms_and_a_bad_period_is_a_field_error(DatabaseProvider provider)
     {
