@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
 using Lawline.Server.Analytics;
 using Lawline.Server.Analytics.Reports;
 using Lawline.Server.Callers;
@@ -15,6 +16,7 @@ using Lawline.Server.WorkOrders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+using C = DocumentFormat.OpenXml.Drawing.Charts;
 using S = DocumentFormat.OpenXml.Spreadsheet;
 using W = DocumentFormat.OpenXml.Wordprocessing;
 using static Lawline.Server.Tests.Analytics.BreakdownTests;
@@ -23,7 +25,7 @@ namespace Lawline.Server.Tests.Analytics;
 
 /// <summary>
 /// Generated reports (issue 9): a half-year report's Word and Excel files carry exactly the numbers of the dashboard's
-/// KPI and category APIs, the schedule makes last week's report once on Monday, and reports are scoped and validated.
+/// KPI and category APIs (tables and native Word charts alike), the schedule makes last week's report once on Monday, and reports are scoped and validated.
 /// </summary>
 public sealed class ReportTests(ManualRollupInstallations installations, ITestOutputHelper output) : IClassFixture<ManualRollupInstallations>
 {
@@ -50,6 +52,19 @@ public sealed class ReportTests(ManualRollupInstallations installations, ITestOu
         var sheet = book.WorkbookPart!.Workbook.Descendants<S.Sheet>().Single(s => s.Name == name);
         var part = (WorksheetPart)book.WorkbookPart.GetPartById(sheet.Id!);
         return [.. part.Worksheet.Descendants<S.Row>().Select(r => r.Elements<S.Cell>().Select(c => c.InnerText).ToList())];
+    }
+
+    /// <summary>A chart as Word and LibreOffice draw it: its title and, per series, the cached name, labels and values.</summary>
+    private sealed record CachedChart(string Title, ChartPart Part, List<(string Name, List<string> Labels, List<double> Values)> Series);
+
+    private static CachedChart Cached(ChartPart part)
+    {
+        var space = part.ChartSpace;
+        var title = space.Descendants<C.Title>().Single().InnerText;
+        return new CachedChart(title, part, [.. space.Descendants().Where(e => e is C.BarChartSeries or C.PieChartSeries or C.LineChartSeries).Select(ser => (
+            ser.GetFirstChild<C.SeriesText>()!.Descendants<C.StringCache>().Single().Elements<C.StringPoint>().Single().InnerText,
+            ser.GetFirstChild<C.CategoryAxisData>()!.Descendants<C.StringCache>().Single().Elements<C.StringPoint>().Select(p => p.InnerText).ToList(),
+            ser.GetFirstChild<C.Values>()!.Descendants<C.NumberingCache>().Single().Elements<C.NumericPoint>().Select(p => double.Parse(p.InnerText, Invariant)).ToList()))]);
     }
 
     [Theory, DatabaseData]
@@ -120,6 +135,61 @@ public sealed class ReportTests(ManualRollupInstallations installations, ITestOu
         Assert.Contains(paragraphs, p => p.Contains($"前四类占 {Percent(categories.TopShare)}", StringComparison.Ordinal));
         Assert.Contains(paragraphs, p => p.Contains("表扬 0 次", StringComparison.Ordinal) && p.Contains("受理投诉 0 件", StringComparison.Ordinal));
 
+        // Native charts: three chart parts, each drawn in the body, its numbers cached for display and embedded as a workbook.
+        var main = docx.MainDocumentPart!;
+        Assert.Equal(3, main.ChartParts.Count());
+        var drawn = body.Descendants<W.Drawing>().Select(d => d.Descendants<C.ChartReference>().Single().Id!.Value!).ToList();
+        var charts = drawn.Select(id => Cached(Assert.IsType<ChartPart>(main.GetPartById(id)))).ToList();
+        Assert.True(main.ChartParts.ToHashSet().SetEquals(charts.Select(c => c.Part)), "every chart part is drawn in the body, once");
+        Assert.Equal(3, drawn.Count);
+        Assert.Equal(["每月接通量与工单量", "主要咨询类别工单量", "来电地区分布（呼入量）"], charts.Select(c => c.Title));
+        var (trendChart, categoryChart, regionChart) = (charts[0], charts[1], charts[2]);
+
+        Assert.Equal(["接通量", "工单量"], trendChart.Series.Select(x => x.Name));
+        Assert.Equal(6, trendChart.Series[0].Labels.Count);
+        Assert.Equal($"{from.Year}年{from.Month}月", trendChart.Series[0].Labels[0]);
+        Assert.Equal((double)kpis.Current.Answered, trendChart.Series[0].Values.Sum());
+        Assert.Equal((double)kpis.Current.WorkOrdersCreated, trendChart.Series[1].Values.Sum());
+        Assert.Equal(4L, kpis.Current.WorkOrdersCreated);
+
+        var topCategories = categories.Rows.Take(ReportText.CategoryLimit).ToList();
+        var (categoryName, categoryLabels, categoryValues) = Assert.Single(categoryChart.Series);
+        Assert.Equal("工单量", categoryName);
+        Assert.Equal(categoryTable.Skip(1).Select(r => r[0]), categoryLabels);
+        Assert.Equal(topCategories.Select(c => c.Code.Length == 0 ? "未分类" : c.Name), categoryLabels);
+        Assert.Equal(topCategories.Select(c => (double)c.Count), categoryValues);
+        Assert.Equal([2.0, 1.0, 1.0], categoryValues.Order().Reverse().ToList());
+
+        var regions = await admin.GetOkAsync<RegionReport>($"/api/analytics/regions?{period}");
+        var (_, regionLabels, regionValues) = Assert.Single(regionChart.Series);
+        Assert.Equal(regions.Rows.Select(x => x.Name), regionLabels);
+        Assert.Equal(regions.Rows.Select(x => (double)x.Inbound), regionValues);
+        Assert.Equal((double)kpis.Current.InboundCalls, regionValues.Sum());
+
+        foreach (var chart in charts)
+        {
+            var embedded = Assert.IsType<EmbeddedPackagePart>(chart.Part.GetPartById(chart.Part.ChartSpace.GetFirstChild<C.ExternalData>()!.Id!.Value!));
+            Assert.Equal(embedded, Assert.Single(chart.Part.Parts, p => p.OpenXmlPart is EmbeddedPackagePart).OpenXmlPart);
+            Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", embedded.ContentType);
+            var bytes = new MemoryStream();
+            using (var stream = embedded.GetStream())
+            {
+                await stream.CopyToAsync(bytes);
+            }
+            using var book = SpreadsheetDocument.Open(bytes, false);
+            var sheet = Sheet(book, "Sheet1");
+            Assert.Equal(chart.Series.Select(x => x.Name), sheet[0].Skip(1));
+            Assert.Equal(chart.Series[0].Labels, sheet.Skip(1).Select(r => r[0]));
+            for (var i = 0; i < chart.Series.Count; i++)
+            {
+                Assert.Equal(chart.Series[i].Values, sheet.Skip(1).Select(r => double.Parse(r[i + 1], Invariant)));
+            }
+        }
+
+        var errors = new OpenXmlValidator(DocumentFormat.OpenXml.FileFormatVersions.Office2019).Validate(docx)
+            .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+
         using var xlsx = SpreadsheetDocument.Open(new MemoryStream(await DownloadAsync(admin, $"/api/analytics/reports/{report.Id}/xlsx")), false);
         Assert.Equal(kpiTable, Sheet(xlsx, "主要指标"));
         Assert.Equal(categoryTable.Select(r => r.Take(5).ToList()).ToList(), Sheet(xlsx, "咨询类别"));
@@ -127,6 +197,23 @@ public sealed class ReportTests(ManualRollupInstallations installations, ITestOu
         var audited = await factory.WithDatabaseAsync(db => db.AuditEntries.IgnoreQueryFilters()
             .CountAsync(e => e.EntityType == nameof(GeneratedReport) && e.EntityId == report.Id.ToString(Invariant) && e.Action == AuditAction.ReadPersonalData));
         Assert.Equal(2, audited);
+    }
+
+    [Fact]
+    public void The_region_chart_keeps_the_eight_largest_regions_and_sums_the_rest_as_other_and_the_trend_grain_follows_the_period()
+    {
+        var day = new DateOnly(2026, 1, 1);
+        var rows = Enumerable.Range(0, 11).Select(i => new RegionRow(i == 0 ? "" : $"省{i}", 100 - i, 0, null, 0, 0, null)).ToList();
+        var report = new RegionReport(day, day, null, rows.Sum(r => r.Inbound), 0, 0, null, null, null, 0, null, rows);
+        var slices = ReportText.RegionSlices(report);
+        Assert.Equal(["未知", "省1", "省2", "省3", "省4", "省5", "省6", "省7", "其他"], slices.Select(x => x.Name));
+        Assert.Equal(92 + 91 + 90, slices[^1].Inbound);
+        Assert.Equal(report.Inbound, slices.Sum(x => x.Inbound));
+        Assert.Equal(8, ReportText.RegionSlices(report with { Rows = rows.Take(8).ToList() }).Count);
+
+        Assert.Equal(TrendGrain.Day, ReportText.TrendGrainFor(day, day.AddDays(30)));
+        Assert.Equal(TrendGrain.Week, ReportText.TrendGrainFor(day, day.AddDays(89)));
+        Assert.Equal(TrendGrain.Month, ReportText.TrendGrainFor(day, day.AddMonths(6).AddDays(-1)));
     }
 
     [Theory, DatabaseData]

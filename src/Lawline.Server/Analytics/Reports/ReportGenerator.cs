@@ -8,6 +8,9 @@ using Lawline.Server.Common;
 using Lawline.Server.Data;
 using Lawline.Server.WorkOrders;
 using Microsoft.EntityFrameworkCore;
+using A = DocumentFormat.OpenXml.Drawing;
+using C = DocumentFormat.OpenXml.Drawing.Charts;
+using DW = DocumentFormat.OpenXml.Drawing.Wordprocessing;
 using W = DocumentFormat.OpenXml.Wordprocessing;
 
 namespace Lawline.Server.Analytics.Reports;
@@ -20,6 +23,7 @@ public sealed record ReportContent(
     string Title,
     string PeriodLabel,
     KpiReport Kpis,
+    TrendReport Trend,
     CategoryReport Categories,
     RegionReport Regions,
     TopicReport Topics,
@@ -35,6 +39,7 @@ public static partial class ReportText
     public const int RegionLimit = 15;
     public const int TopicLimit = 10;
     public const int CaseRows = 5;
+    public const int RegionChartSlices = 8;
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -67,6 +72,28 @@ public static partial class ReportText
         ReportKind.Quarterly when from.Day == 1 && from.Month % 3 == 1 => $"{from.Year}年第{Quarters[(from.Month - 1) / 3]}季度",
         ReportKind.Monthly when from.Day == 1 => $"{from.Year}年{from.Month}月",
         _ => $"{Date(from)}至{Date(to)}",
+    };
+
+    /// <summary>The trend's buckets: days for up to a month, weeks for up to a quarter, months beyond.</summary>
+    public static TrendGrain TrendGrainFor(DateOnly from, DateOnly to) => (to.DayNumber - from.DayNumber + 1) switch
+    {
+        <= 31 => TrendGrain.Day,
+        <= 92 => TrendGrain.Week,
+        _ => TrendGrain.Month,
+    };
+
+    public static string TrendTitle(TrendGrain grain) => grain switch
+    {
+        TrendGrain.Month => "每月接通量与工单量",
+        TrendGrain.Week => "每周接通量与工单量",
+        _ => "每日接通量与工单量",
+    };
+
+    public static string TrendLabel(TrendPoint point, TrendGrain grain) => grain switch
+    {
+        TrendGrain.Month => $"{point.From.Year}年{point.From.Month}月",
+        TrendGrain.Week => $"{point.From.Month}月{point.From.Day}日起",
+        _ => $"{point.From.Month}月{point.From.Day}日",
     };
 
     public static string Date(DateOnly day) => $"{day.Year}年{day.Month}月{day.Day}日";
@@ -147,6 +174,19 @@ public static partial class ReportText
 
     public static string CategoryName(CategoryRow row) => row.Code.Length == 0 ? "未分类" : row.Name;
 
+    public static string RegionName(RegionRow row) => row.Name.Length == 0 ? "未知" : row.Name;
+
+    /// <summary>The region chart's slices: the largest regions, the rest summed as 其他.</summary>
+    public static IReadOnlyList<(string Name, long Inbound)> RegionSlices(RegionReport r)
+    {
+        var slices = r.Rows.Take(RegionChartSlices).Select(x => (RegionName(x), x.Inbound)).ToList();
+        if (r.Rows.Count > RegionChartSlices)
+        {
+            slices.Add(("其他", r.Rows.Skip(RegionChartSlices).Sum(x => x.Inbound)));
+        }
+        return slices;
+    }
+
     public static string TopShareSentence(CategoryReport r) => r.TopShare is null ? "本期无已分类的咨询工单。"
         : $"前{Quarters.ElementAtOrDefault(r.TopN - 1) ?? r.TopN.ToString(Invariant)}类占 {Percent(r.TopShare)}。";
 
@@ -185,7 +225,7 @@ public static partial class ReportText
         [CategoryName(c), Count(c.Count), Percent(c.Share), Count(c.PreviousYear), Change(c.YearOnYear, false)]);
 
     public static IEnumerable<IReadOnlyList<string>> RegionRows(RegionReport r) => r.Rows.Take(RegionLimit).Select(x => (IReadOnlyList<string>)
-        [x.Name.Length == 0 ? "未知" : x.Name, Count(x.Inbound), Percent(x.Share), Count(x.PreviousYear), Change(x.YearOnYear, false)]);
+        [RegionName(x), Count(x.Inbound), Percent(x.Share), Count(x.PreviousYear), Change(x.YearOnYear, false)]);
 
     public static IEnumerable<IReadOnlyList<string>> TopicRows(TopicReport r) => r.Rising.Take(TopicLimit).Select(t => (IReadOnlyList<string>)
         [t.Term, Count(t.Count), Count(t.BaselineCount), t.Growth.ToString("+0;-0;0", Invariant)]);
@@ -193,13 +233,15 @@ public static partial class ReportText
 
 /// <summary>
 /// Gathers a report's content from the dashboard's sources and writes it as Word (.docx) and Excel (.xlsx).
-/// Charts are not drawn: the category shares appear as a bar of blocks in the category table ("简易条形").
+/// The Word report draws native charts (trend, categories, regions): each chart part caches its numbers, so Word and
+/// LibreOffice show it as written, and embeds a workbook with the same numbers for Word's "编辑数据".
 /// </summary>
 public sealed class ReportGenerator(AppDbContext db, KpiService kpis, AnalyticsBreakdowns breakdowns, HotTopicService topics)
 {
     public async Task<ReportContent> GatherAsync(int platformId, ReportKind kind, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var kpiReport = await kpis.ReportAsync(platformId, from, to, ct);
+        var trend = await breakdowns.TrendAsync(platformId, from, to, ReportText.TrendGrainFor(from, to), ct);
         var categories = await breakdowns.CategoriesAsync(platformId, from, to, 2, null, ReportText.CategoryTopN, ct);
         var regions = await breakdowns.RegionsAsync(platformId, from, to, null, ct);
         var topicReport = await topics.ReportAsync(platformId, from, to, null, null, ct);
@@ -220,7 +262,7 @@ public sealed class ReportGenerator(AppDbContext db, KpiService kpis, AnalyticsB
             .GroupBy(c => c.Kind).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var complaints = await db.ComplaintCases.AsNoTracking()
             .CountAsync(c => ids.Contains(c.PlatformId) && c.RegisteredAt >= start && c.RegisteredAt < end, ct);
-        return new ReportContent(ReportText.Title(name, kind, from, to), ReportText.PeriodLabel(kind, from, to), kpiReport, categories, regions, topicReport, cases,
+        return new ReportContent(ReportText.Title(name, kind, from, to), ReportText.PeriodLabel(kind, from, to), kpiReport, trend, categories, regions, topicReport, cases,
             commendations.ToDictionary(c => c.Key, c => c.Count), complaints);
     }
 
@@ -257,17 +299,27 @@ public sealed class ReportGenerator(AppDbContext db, KpiService kpis, AnalyticsB
 
         body.Append(Heading("一、主要数据"));
         body.Append(Paragraph($"{r.PeriodLabel}，热线" + string.Join("；", ReportText.Headlines(r.Kpis)) + "。"));
+        body.Append(Chart(main, ReportText.TrendTitle(r.Trend.Grain), ChartKind.Column, "时间",
+            [.. r.Trend.Points.Select(p => ReportText.TrendLabel(p, r.Trend.Grain))],
+            [
+                new ChartSeries(ReportText.KpiName(nameof(KpiSet.Answered)), [.. r.Trend.Points.Select(p => (double)p.Current.Answered)]),
+                new ChartSeries(ReportText.KpiName(nameof(KpiSet.WorkOrdersCreated)), [.. r.Trend.Points.Select(p => (double)p.Current.WorkOrdersCreated)]),
+            ]));
         body.Append(Table(ReportText.KpiHeaders, ReportText.KpiRows(r.Kpis)));
 
         body.Append(Heading("二、咨询类别"));
         body.Append(Paragraph($"本期咨询工单共 {ReportText.Count(r.Categories.Total)} 件，{ReportText.YearOnYear(r.Categories.YearOnYear, false)}。"
             + ReportText.TopShareSentence(r.Categories) + ReportText.FastestSentence(r.Categories)));
-        var headers = ReportText.CategoryHeaders.Append("占比示意").ToList();
-        body.Append(Table(headers, ReportText.CategoryRows(r.Categories).Zip(r.Categories.Rows, (row, c) =>
-            (IReadOnlyList<string>)[.. row, new string('█', (int)Math.Round((c.Share ?? 0) * 20))])));
+        var shown = r.Categories.Rows.Take(ReportText.CategoryLimit).ToList();
+        body.Append(Chart(main, "主要咨询类别工单量", ChartKind.Bar, "类别", [.. shown.Select(ReportText.CategoryName)],
+            [new ChartSeries("工单量", [.. shown.Select(c => (double)c.Count)])]));
+        body.Append(Table(ReportText.CategoryHeaders, ReportText.CategoryRows(r.Categories)));
 
         body.Append(Heading("三、来电地区"));
         body.Append(Paragraph($"外地来电占比 {ReportText.Percent(r.Regions.OutOfRegionShare)}，{ReportText.YearOnYear(r.Regions.OutOfRegionShareChange, true)}。"));
+        var slices = ReportText.RegionSlices(r.Regions);
+        body.Append(Chart(main, "来电地区分布（呼入量）", ChartKind.Pie, "省份", [.. slices.Select(x => x.Name)],
+            [new ChartSeries("呼入量", [.. slices.Select(x => (double)x.Inbound)])]));
         body.Append(Table(ReportText.RegionHeaders, ReportText.RegionRows(r.Regions)));
 
         body.Append(Heading("四、热点问题"));
@@ -297,6 +349,166 @@ public sealed class ReportGenerator(AppDbContext db, KpiService kpis, AnalyticsB
         main.Document.Save();
     }
 
+    private enum ChartKind
+    {
+        Column,
+        Bar,
+        Pie,
+    }
+
+    private sealed record ChartSeries(string Name, IReadOnlyList<double> Values);
+
+    private const string ChartSheet = "Sheet1";
+    private const long ChartWidth = 5486400; // 6 inches in EMU
+
+    /// <summary>
+    /// A native chart in a paragraph of its own: a chart part whose series cache their labels and values (Word and LibreOffice
+    /// draw them without recalculating) and an embedded workbook with the same numbers (column A the labels, one column per series).
+    /// </summary>
+    private static W.Paragraph Chart(MainDocumentPart main, string title, ChartKind kind, string labelHeader, IReadOnlyList<string> labels, IReadOnlyList<ChartSeries> series)
+    {
+        var part = main.AddNewPart<ChartPart>();
+        var workbook = part.AddEmbeddedPackagePart(EmbeddedPackagePartType.Xlsx);
+        using (var xlsx = new MemoryStream())
+        {
+            XlsxWriter.Write(xlsx, ChartSheet, [labelHeader, .. series.Select(s => s.Name)],
+                labels.Select((label, i) => (IReadOnlyList<object?>)[label, .. series.Select(s => (object?)s.Values[i])]));
+            xlsx.Position = 0;
+            workbook.FeedData(xlsx);
+        }
+
+        var lastRow = Math.Max(labels.Count, 1) + 1;
+        C.StringReference Strings(string formula, IReadOnlyList<string> values)
+        {
+            var cache = new C.StringCache(new C.PointCount { Val = (uint)values.Count });
+            cache.Append(values.Select((v, i) => new C.StringPoint(new C.NumericValue(v)) { Index = (uint)i }));
+            return new C.StringReference(new C.Formula(formula), cache);
+        }
+        C.NumberReference Numbers(string formula, IReadOnlyList<double> values)
+        {
+            var cache = new C.NumberingCache(new C.FormatCode("General"), new C.PointCount { Val = (uint)values.Count });
+            cache.Append(values.Select((v, i) => new C.NumericPoint(new C.NumericValue(v.ToString(CultureInfo.InvariantCulture))) { Index = (uint)i }));
+            return new C.NumberReference(new C.Formula(formula), cache);
+        }
+        IEnumerable<OpenXmlElement> Parts(int index)
+        {
+            var column = XlsxWriter.ColumnName(index + 1);
+            yield return new C.Index { Val = (uint)index };
+            yield return new C.Order { Val = (uint)index };
+            yield return new C.SeriesText(Strings($"{ChartSheet}!${column}$1", [series[index].Name]));
+            if (kind != ChartKind.Pie)
+            {
+                yield return new C.InvertIfNegative { Val = false };
+            }
+            yield return new C.CategoryAxisData(Strings($"{ChartSheet}!$A$2:$A${lastRow}", labels));
+            yield return new C.Values(Numbers($"{ChartSheet}!${column}$2:${column}${lastRow}", series[index].Values));
+        }
+        static C.DataLabels Labels(bool value, bool percent) => new(
+            new C.ShowLegendKey { Val = false }, new C.ShowValue { Val = value }, new C.ShowCategoryName { Val = false },
+            new C.ShowSeriesName { Val = false }, new C.ShowPercent { Val = percent }, new C.ShowBubbleSize { Val = false });
+
+        var plot = new C.PlotArea(new C.Layout());
+        if (kind == ChartKind.Pie)
+        {
+            var pie = new C.PieChart(new C.VaryColors { Val = true });
+            pie.Append(series.Select((_, i) => new C.PieChartSeries(Parts(i))));
+            pie.Append(Labels(value: false, percent: true), new C.FirstSliceAngle { Val = 0 });
+            plot.Append(pie);
+        }
+        else
+        {
+            var bar = new C.BarChart(
+                new C.BarDirection { Val = kind == ChartKind.Bar ? C.BarDirectionValues.Bar : C.BarDirectionValues.Column },
+                new C.BarGrouping { Val = C.BarGroupingValues.Clustered },
+                new C.VaryColors { Val = false });
+            bar.Append(series.Select((_, i) => new C.BarChartSeries(Parts(i))));
+            if (series.Count == 1)
+            {
+                bar.Append(Labels(value: true, percent: false));
+            }
+            bar.Append(new C.GapWidth { Val = 80 }, new C.AxisId { Val = 1 }, new C.AxisId { Val = 2 });
+            var horizontal = kind == ChartKind.Bar;
+            plot.Append(
+                bar,
+                new C.CategoryAxis(
+                    new C.AxisId { Val = 1 },
+                    // Horizontal bars list the largest category first, from the top.
+                    new C.Scaling(new C.Orientation { Val = horizontal ? C.OrientationValues.MaxMin : C.OrientationValues.MinMax }),
+                    new C.Delete { Val = false },
+                    new C.AxisPosition { Val = horizontal ? C.AxisPositionValues.Left : C.AxisPositionValues.Bottom },
+                    new C.NumberingFormat { FormatCode = "General", SourceLinked = true },
+                    new C.MajorTickMark { Val = C.TickMarkValues.None },
+                    new C.MinorTickMark { Val = C.TickMarkValues.None },
+                    new C.TickLabelPosition { Val = C.TickLabelPositionValues.NextTo },
+                    new C.CrossingAxis { Val = 2 },
+                    new C.Crosses { Val = C.CrossesValues.AutoZero },
+                    new C.AutoLabeled { Val = true },
+                    new C.LabelAlignment { Val = C.LabelAlignmentValues.Center },
+                    new C.LabelOffset { Val = 100 },
+                    new C.NoMultiLevelLabels { Val = false }),
+                new C.ValueAxis(
+                    new C.AxisId { Val = 2 },
+                    new C.Scaling(new C.Orientation { Val = C.OrientationValues.MinMax }),
+                    new C.Delete { Val = false },
+                    new C.AxisPosition { Val = horizontal ? C.AxisPositionValues.Bottom : C.AxisPositionValues.Left },
+                    new C.MajorGridlines(),
+                    new C.NumberingFormat { FormatCode = "General", SourceLinked = true },
+                    new C.MajorTickMark { Val = C.TickMarkValues.Outside },
+                    new C.MinorTickMark { Val = C.TickMarkValues.None },
+                    new C.TickLabelPosition { Val = C.TickLabelPositionValues.NextTo },
+                    new C.CrossingAxis { Val = 1 },
+                    new C.Crosses { Val = C.CrossesValues.AutoZero },
+                    new C.CrossBetween { Val = C.CrossBetweenValues.Between }));
+        }
+
+        static A.LatinFont Latin() => new() { Typeface = "Times New Roman" };
+        static A.EastAsianFont EastAsian() => new() { Typeface = "宋体" };
+        var chart = new C.Chart(
+            new C.Title(
+                new C.ChartText(new C.RichText(new A.BodyProperties(), new A.ListStyle(), new A.Paragraph(
+                    new A.ParagraphProperties(new A.DefaultRunProperties(Latin(), EastAsian()) { FontSize = 1200, Bold = true }),
+                    new A.Run(new A.RunProperties(Latin(), EastAsian()) { Language = "zh-CN", FontSize = 1200, Bold = true }, new A.Text(title))))),
+                new C.Overlay { Val = false }),
+            new C.AutoTitleDeleted { Val = false },
+            plot);
+        if (kind == ChartKind.Pie || series.Count > 1)
+        {
+            chart.Append(new C.Legend(new C.LegendPosition { Val = kind == ChartKind.Pie ? C.LegendPositionValues.Right : C.LegendPositionValues.Bottom }, new C.Overlay { Val = false }));
+        }
+        chart.Append(new C.PlotVisibleOnly { Val = true }, new C.DisplayBlanksAs { Val = C.DisplayBlanksAsValues.Gap });
+
+        var space = new C.ChartSpace(
+            new C.Date1904 { Val = false },
+            new C.EditingLanguage { Val = "zh-CN" },
+            new C.RoundedCorners { Val = false },
+            chart,
+            new C.TextProperties(new A.BodyProperties(), new A.ListStyle(), new A.Paragraph(
+                new A.ParagraphProperties(new A.DefaultRunProperties(Latin(), EastAsian()) { FontSize = 900 }),
+                new A.EndParagraphRunProperties { Language = "zh-CN" })),
+            new C.ExternalData(new C.AutoUpdate { Val = false }) { Id = part.GetIdOfPart(workbook) });
+        space.AddNamespaceDeclaration("c", "http://schemas.openxmlformats.org/drawingml/2006/chart");
+        space.AddNamespaceDeclaration("a", "http://schemas.openxmlformats.org/drawingml/2006/main");
+        space.AddNamespaceDeclaration("r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+        part.ChartSpace = space;
+        part.ChartSpace.Save();
+
+        var id = (uint)main.ChartParts.Count();
+        var height = kind == ChartKind.Bar ? Math.Clamp(914400L + (labels.Count * 320040L), 2743200L, 4572000L) : 2926080L;
+        var inline = new DW.Inline(
+            new DW.Extent { Cx = ChartWidth, Cy = height },
+            new DW.EffectExtent { LeftEdge = 0L, TopEdge = 0L, RightEdge = 0L, BottomEdge = 0L },
+            new DW.DocProperties { Id = id, Name = $"图表 {id}", Description = title },
+            new DW.NonVisualGraphicFrameDrawingProperties(),
+            new A.Graphic(new A.GraphicData(new C.ChartReference { Id = main.GetIdOfPart(part) })
+            {
+                Uri = "http://schemas.openxmlformats.org/drawingml/2006/chart",
+            }))
+        {
+            DistanceFromTop = 0U, DistanceFromBottom = 0U, DistanceFromLeft = 0U, DistanceFromRight = 0U,
+        };
+        return new W.Paragraph(new W.ParagraphProperties(new W.Justification { Val = W.JustificationValues.Center }), new W.Run(new W.Drawing(inline)));
+    }
+
     private static W.Paragraph Heading(string text) => Paragraph(text, bold: true, size: 28);
 
     private static W.Paragraph Paragraph(string text, bool bold = false, int size = 24, bool center = false)
@@ -321,8 +533,10 @@ public sealed class ReportGenerator(AppDbContext db, KpiService kpis, AnalyticsB
         static W.BorderType Line<T>() where T : W.BorderType, new() => new T { Val = W.BorderValues.Single, Size = 4 };
         var table = new W.Table(new W.TableProperties(
             new W.TableWidth { Width = "5000", Type = W.TableWidthUnitValues.Pct },
-            new W.TableBorders(Line<W.TopBorder>(), Line<W.BottomBorder>(), Line<W.LeftBorder>(), Line<W.RightBorder>(),
-                Line<W.InsideHorizontalBorder>(), Line<W.InsideVerticalBorder>())));
+            new W.TableBorders(Line<W.TopBorder>(), Line<W.LeftBorder>(), Line<W.BottomBorder>(), Line<W.RightBorder>(),
+                Line<W.InsideHorizontalBorder>(), Line<W.InsideVerticalBorder>())),
+            // The grid is required by the schema (Word repairs a table without one); equal columns over a 6-inch text width.
+            new W.TableGrid(headers.Select(_ => new W.GridColumn { Width = (8640 / headers.Count).ToString(CultureInfo.InvariantCulture) })));
         table.Append(Row(headers, bold: true));
         foreach (var row in rows)
         {
