@@ -248,9 +248,13 @@ public sealed class ReportGenerator(AppDbContext db, KpiService kpis, AnalyticsB
         var (ids, name) = await kpis.ScopeAsync(platformId, ct);
         var (start, _) = KpiDefinitions.DayBounds(from);
         var (_, end) = KpiDefinitions.DayBounds(to);
+        var caseWindow = start.AddDays(-31);
         var completed = await db.WorkOrders.AsNoTracking()
-            .Where(o => ids.Contains(o.PlatformId) && o.Status == WorkOrderStatus.Completed && o.CompletedAt >= start && o.CompletedAt < end && o.Question.Length >= 10)
-            .OrderByDescending(o => o.CompletedAt).Take(ReportText.CaseRows)
+            // The newest work orders completed in the period (created at most a month before it, so the read walks the
+            // platform's creation-time index backwards instead of every completed work order ever).
+            .Where(o => ids.Contains(o.PlatformId) && o.CreatedAt >= caseWindow && o.CreatedAt < end
+                && o.Status == WorkOrderStatus.Completed && o.CompletedAt >= start && o.CompletedAt < end && o.Question.Length >= 10)
+            .OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Take(ReportText.CaseRows)
             .Select(o => new { o.Question, o.CallerName, o.CategoryId })
             .ToListAsync(ct);
         var categoryIds = completed.Where(o => o.CategoryId != null).Select(o => o.CategoryId!.Value).Distinct().ToList();
