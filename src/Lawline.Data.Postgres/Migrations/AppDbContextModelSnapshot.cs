@@ -161,6 +161,49 @@ namespace Lawline.Data.Postgres.Migrations
                     b.ToTable("LawFirms");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Analytics.AgentDayStat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AgentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CompletedOnTime")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SeatId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("SignedInSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("WorkOrdersCompleted")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WorkOrdersCreated")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Day", "AgentId", "SeatId")
+                        .IsUnique();
+
+                    b.ToTable("AgentDayStats", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Analytics.CallDayStat", b =>
                 {
                     b.Property<long>("Id")

@@ -151,6 +151,47 @@ namespace Lawline.Data.Sqlite.Migrations
                     b.ToTable("LawFirms");
                 });
 
+            modelBuilder.Entity("Lawline.Server.Analytics.AgentDayStat", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompletedOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlatformId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SeatId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SignedInSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WorkOrdersCompleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WorkOrdersCreated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlatformId", "Day", "AgentId", "SeatId")
+                        .IsUnique();
+
+                    b.ToTable("AgentDayStats", (string)null);
+                });
+
             modelBuilder.Entity("Lawline.Server.Analytics.CallDayStat", b =>
                 {
                     b.Property<long>("Id")

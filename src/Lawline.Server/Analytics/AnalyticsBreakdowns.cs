@@ -96,9 +96,26 @@ public sealed record AgentRow(
     long Satisfied,
     long BasicallySatisfied,
     long Dissatisfied,
-    double? SatisfactionRate);
+    double? SatisfactionRate,
+    long WorkOrdersCreated,
+    long WorkOrdersCompleted,
+    double? CompletionRate,
+    double SignedInHours);
 
 public sealed record AgentReport(DateOnly From, DateOnly To, IReadOnlyList<AgentRow> Rows);
+
+/// <summary>One seat over the period: time signed in, how many agents sat there, the work orders registered at it.</summary>
+public sealed record SeatRow(
+    int SeatId,
+    string Code,
+    string Name,
+    double SignedInHours,
+    int Agents,
+    long WorkOrdersCreated,
+    long WorkOrdersCompleted,
+    double? CompletionRate);
+
+public sealed record SeatReport(DateOnly From, DateOnly To, IReadOnlyList<SeatRow> Rows);
 
 public sealed record ChannelRow(WorkOrderChannel Channel, long Created, double? Share, long Completed, double? CompletionRate, long PreviousYear, double? YearOnYear);
 
@@ -111,7 +128,7 @@ public sealed record CallerTypeReport(DateOnly From, DateOnly To, long Total, IR
 /// <summary>
 /// The statistics of issue 9 over the rollups, for a platform with its sub-platforms and an inclusive period of Beijing
 /// days: trend, categories at any taxonomy level, caller regions, the hour × weekday heatmap, supply vs demand per skill,
-/// agents, channels and caller types, each (where it makes sense) against the same period a year before. Every query is a
+/// agents, seats, channels and caller types, each (where it makes sense) against the same period a year before. Every query is a
 /// grouped range scan of a rollup table, so the cost follows the number of days and groups, never the raw record count.
 /// The dashboard, its API and the generated reports all read these.
 /// </summary>
@@ -467,18 +484,66 @@ public sealed class AnalyticsBreakdowns(AppDbContext db, KpiService kpis)
                 Dissatisfied = g.Sum(s => (long)s.Dissatisfied),
             })
             .ToListAsync(ct);
-        var agentIds = raw.Select(r => r.AgentId).ToList();
+        var calls = raw.ToDictionary(r => r.AgentId);
+        var work = (await AgentDaysAsync(ids, from, to, ct))
+            .GroupBy(r => r.AgentId)
+            .ToDictionary(g => g.Key, g => (Created: g.Sum(r => r.Created), Completed: g.Sum(r => r.Completed), Seconds: g.Sum(r => r.Seconds)));
+        var agentIds = calls.Keys.Union(work.Keys).ToList();
         var names = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).Select(a => new { a.Id, a.Name }).ToDictionaryAsync(a => a.Id, a => a.Name, ct);
-        var rows = raw.Select(r =>
+        var rows = agentIds.Select(id =>
             {
-                var rated = r.Satisfied + r.Basically + r.Dissatisfied;
-                return new AgentRow(r.AgentId, names.GetValueOrDefault(r.AgentId, $"#{r.AgentId}"), r.Answered, KpiDefinitions.Average(r.Talk, r.Talked),
-                    KpiDefinitions.Average(r.Wrap, r.Wrapped), Math.Round(r.Talk / 3600.0, 2), rated, r.Satisfied, r.Basically, r.Dissatisfied,
-                    KpiDefinitions.Rate(r.Satisfied + r.Basically, rated));
+                var c = calls.GetValueOrDefault(id);
+                var (created, completed, seconds) = work.GetValueOrDefault(id);
+                var (satisfied, basically, dissatisfied) = (c?.Satisfied ?? 0, c?.Basically ?? 0, c?.Dissatisfied ?? 0);
+                var rated = satisfied + basically + dissatisfied;
+                return new AgentRow(id, names.GetValueOrDefault(id, $"#{id}"), c?.Answered ?? 0, KpiDefinitions.Average(c?.Talk ?? 0, c?.Talked ?? 0),
+                    KpiDefinitions.Average(c?.Wrap ?? 0, c?.Wrapped ?? 0), Math.Round((c?.Talk ?? 0) / 3600.0, 2), rated, satisfied, basically, dissatisfied,
+                    KpiDefinitions.Rate(satisfied + basically, rated), created, completed, KpiDefinitions.Rate(completed, created), Hours(seconds));
             })
-            .OrderByDescending(r => r.Answered).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .OrderByDescending(r => r.Answered).ThenByDescending(r => r.WorkOrdersCreated).ThenBy(r => r.Name, StringComparer.Ordinal)
             .ToList();
         return new AgentReport(from, to, rows);
+    }
+
+    private static double Hours(long seconds) => Math.Round(seconds / 3600.0, 2);
+
+    private sealed record AgentDaySlice(int AgentId, int SeatId, long Created, long Completed, long Seconds);
+
+    /// <summary>Work orders and signed-in seconds per agent and seat over the period, from the agent day rollup.</summary>
+    private async Task<List<AgentDaySlice>> AgentDaysAsync(IReadOnlyCollection<int> ids, DateOnly from, DateOnly to, CancellationToken ct)
+        => [.. (await db.AgentDayStats.AsNoTracking()
+                .Where(s => ids.Contains(s.PlatformId) && s.Day >= from && s.Day <= to)
+                .GroupBy(s => new { s.AgentId, s.SeatId })
+                .Select(g => new
+                {
+                    g.Key.AgentId,
+                    g.Key.SeatId,
+                    Created = g.Sum(s => (long)s.WorkOrdersCreated),
+                    Completed = g.Sum(s => (long)s.WorkOrdersCompleted),
+                    Seconds = g.Sum(s => s.SignedInSeconds),
+                })
+                .ToListAsync(ct))
+            .Select(r => new AgentDaySlice(r.AgentId, r.SeatId, r.Created, r.Completed, r.Seconds))];
+
+    /// <summary>Per seat: hours signed in, the agents who sat there (signed in or registered work orders), work orders and completion rate.</summary>
+    public async Task<SeatReport> SeatsAsync(int? platformId, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var ids = await ScopeAsync(platformId, from, to, ct);
+        var bySeat = (await AgentDaysAsync(ids, from, to, ct)).Where(r => r.SeatId != 0).GroupBy(r => r.SeatId).ToList();
+        var seatIds = bySeat.Select(g => g.Key).ToList();
+        var seats = await db.Seats.AsNoTracking().Where(s => seatIds.Contains(s.Id)).Select(s => new { s.Id, s.Code, s.Name })
+            .ToDictionaryAsync(s => s.Id, ct);
+        var rows = bySeat.Select(g =>
+            {
+                var seat = seats.GetValueOrDefault(g.Key);
+                var created = g.Sum(r => r.Created);
+                var completed = g.Sum(r => r.Completed);
+                return new SeatRow(g.Key, seat?.Code ?? $"#{g.Key}", seat?.Name ?? "", Hours(g.Sum(r => r.Seconds)), g.Select(r => r.AgentId).Distinct().Count(),
+                    created, completed, KpiDefinitions.Rate(completed, created));
+            })
+            .OrderByDescending(r => r.WorkOrdersCreated).ThenByDescending(r => r.SignedInHours).ThenBy(r => r.Code, StringComparer.Ordinal)
+            .ToList();
+        return new SeatReport(from, to, rows);
     }
 
     public async Task<ChannelReport> ChannelsAsync(int? platformId, DateOnly from, DateOnly to, CancellationToken ct)

@@ -42,9 +42,15 @@ public static class AnalyticsTables
         [.. r.Rows.Select(s => (IReadOnlyList<object?>)[s.Code, s.Name, s.Requests, s.Answered, s.Unanswered, s.Abandoned, Percent(s.ConnectionRate),
             Round(s.AverageSpeedOfAnswerSeconds), s.PreviousYearRequests, Percent(s.RequestsYearOnYear)])]);
 
-    public static BreakdownTable Agents(AgentReport r) => new("坐席人员", ["人员", "接听量", "平均通话(秒)", "平均话后(秒)", "通话时长(小时)", "评价数", "满意", "基本满意", "不满意", "满意率"],
+    public static BreakdownTable Agents(AgentReport r) => new("坐席人员", ["人员", "接听量", "平均通话(秒)", "平均话后(秒)", "通话时长(小时)", "评价数", "满意", "基本满意", "不满意", "满意率",
+            "工单量", "办结量", "办结率", "签入时长(小时)"],
         [.. r.Rows.Select(a => (IReadOnlyList<object?>)[a.Name, a.Answered, Round(a.AverageTalkSeconds), Round(a.AverageWrapUpSeconds), a.TotalTalkHours,
-            a.Rated, a.Satisfied, a.BasicallySatisfied, a.Dissatisfied, Percent(a.SatisfactionRate)])]);
+            a.Rated, a.Satisfied, a.BasicallySatisfied, a.Dissatisfied, Percent(a.SatisfactionRate), a.WorkOrdersCreated, a.WorkOrdersCompleted,
+            Percent(a.CompletionRate), a.SignedInHours])]);
+
+    public static BreakdownTable Seats(SeatReport r) => new("坐席", ["坐席编码", "坐席", "签入时长(小时)", "人员数", "工单量", "办结量", "办结率"],
+        [.. r.Rows.Select(s => (IReadOnlyList<object?>)[s.Code, s.Name, s.SignedInHours, s.Agents, s.WorkOrdersCreated, s.WorkOrdersCompleted,
+            Percent(s.CompletionRate)])]);
 
     /// <summary>The KPI cards as a table: now, the same period a year before, the period just before, and the changes.</summary>
     public static BreakdownTable Kpis(KpiReport r, IStringLocalizer<UiText> text) => new("指标", ["指标", "本期", "去年同期", "同比", "上期", "环比"],
@@ -124,7 +130,14 @@ public static class AnalyticsBreakdownsApi
                 var report = await b.AgentsAsync(p.Platform, from, to, ct);
                 return Respond(p, report, () => AnalyticsTables.Agents(report), "agents", from, to);
             })
-            .WithSummary("Per agent: answered, average talk and wrap-up, ratings and satisfaction rate");
+            .WithSummary("Per agent: answered, average talk and wrap-up, ratings and satisfaction rate, work orders, completion rate, signed-in hours");
+        api.MapGet("/seats", async ([AsParameters] Period p, AnalyticsBreakdowns b, CancellationToken ct) =>
+            {
+                var (from, to) = Resolve(p, b);
+                var report = await b.SeatsAsync(p.Platform, from, to, ct);
+                return Respond(p, report, () => AnalyticsTables.Seats(report), "seats", from, to);
+            })
+            .WithSummary("Per seat: signed-in hours, agents who sat there, work orders and completion rate");
         api.MapGet("/channels", async ([AsParameters] Period p, AnalyticsBreakdowns b, IStringLocalizer<UiText> text, CancellationToken ct) =>
             {
                 var (from, to) = Resolve(p, b);

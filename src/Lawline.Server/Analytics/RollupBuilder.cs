@@ -43,7 +43,12 @@ public sealed record WorkOrderFacts(
     string? CallerProvince,
     string? CallerCity,
     CallerType CallerType,
-    string? Question = null);
+    string? Question = null,
+    int? AgentId = null,
+    int? SeatId = null);
+
+/// <summary>What a seat session contributes to the rollups (attendance).</summary>
+public sealed record SeatSessionFacts(int AgentId, int SeatId, DateTimeOffset SignedInAt, DateTimeOffset? SignedOutAt);
 
 /// <summary>One platform-day's rollup rows.</summary>
 public sealed record DayRollup(
@@ -52,7 +57,8 @@ public sealed record DayRollup(
     IReadOnlyList<CallRegionStat> Regions,
     IReadOnlyList<WorkOrderDayStat> WorkOrders,
     IReadOnlyList<WorkOrderRegionStat> WorkOrderRegions,
-    IReadOnlyList<TermDayStat>? Terms = null)
+    IReadOnlyList<TermDayStat>? Terms = null,
+    IReadOnlyList<AgentDayStat>? Agents = null)
 {
     /// <summary>The day's totals: the sums of its call and work-order rows.</summary>
     public PlatformDayStat Total(int platformId, DateOnly day) => PlatformDayStat.Sum(platformId, day, Calls, WorkOrders);
@@ -65,8 +71,13 @@ public sealed record DayRollup(
 /// </summary>
 public static class RollupBuilder
 {
+    /// <summary>
+    /// The day's rows. <paramref name="seatSessions"/> are the sessions overlapping the day; one still open counts up to
+    /// <paramref name="now"/> (the recompute time) or the day's end, whichever is first.
+    /// </summary>
     public static DayRollup Build(int platformId, DateOnly day, string? serviceRegion, IReadOnlyList<CallFacts> calls,
-        IReadOnlyList<WorkOrderFacts> workOrders, Func<CallFacts, bool> isRepeat, Func<string?, IReadOnlySet<string>>? termsOf = null)
+        IReadOnlyList<WorkOrderFacts> workOrders, Func<CallFacts, bool> isRepeat, Func<string?, IReadOnlySet<string>>? termsOf = null,
+        IReadOnlyList<SeatSessionFacts>? seatSessions = null, DateTimeOffset? now = null)
     {
         termsOf ??= Topics.TopicTerms.Of;
         var callStats = new Dictionary<(string, int), CallDayStat>();
@@ -180,11 +191,11 @@ public static class RollupBuilder
             }
 
             w.Created++;
-            var completed = order.Status is WorkOrderStatus.Completed or WorkOrderStatus.Closed && order.CompletedAt is not null;
+            var (completed, onTime) = CompletionOf(order);
             if (completed)
             {
                 w.Completed++;
-                if (order.CompletedAt <= order.DueAt)
+                if (onTime)
                 {
                     w.CompletedOnTime++;
                 }
@@ -246,7 +257,80 @@ public static class RollupBuilder
         // Words count however often they occur; a phrase only when it recurs within the day (keeps the table small).
         var termStats = terms.Where(t => t.Value >= 2 || t.Key.Length <= 4).OrderBy(t => t.Key, StringComparer.Ordinal)
             .Select(t => new TermDayStat { PlatformId = platformId, Day = day, Term = t.Key, Orders = t.Value }).ToList();
-        return new DayRollup([.. callStats.Values], [.. hours.Values], [.. regions.Values], [.. orderStats.Values], [.. orderRegions.Values], termStats);
+        var agents = AgentDays(platformId, day, workOrders, seatSessions ?? [], now);
+        return new DayRollup([.. callStats.Values], [.. hours.Values], [.. regions.Values], [.. orderStats.Values], [.. orderRegions.Values], termStats,
+            agents);
+    }
+
+    /// <summary>办结: completed (or closed after completion) with a completion time; on time when by its due time.</summary>
+    public static (bool Completed, bool OnTime) CompletionOf(WorkOrderFacts order)
+    {
+        var completed = order.Status is WorkOrderStatus.Completed or WorkOrderStatus.Closed && order.CompletedAt is not null;
+        return (completed, completed && order.CompletedAt <= order.DueAt);
+    }
+
+    /// <summary>Per agent and seat: the work orders they registered that day and their signed-in time within the day.</summary>
+    private static List<AgentDayStat> AgentDays(int platformId, DateOnly day, IReadOnlyList<WorkOrderFacts> workOrders,
+        IReadOnlyList<SeatSessionFacts> seatSessions, DateTimeOffset? now)
+    {
+        var rows = new Dictionary<(int AgentId, int SeatId), AgentDayStat>();
+        AgentDayStat Row(int agentId, int seatId)
+        {
+            if (!rows.TryGetValue((agentId, seatId), out var row))
+            {
+                rows[(agentId, seatId)] = row = new AgentDayStat { PlatformId = platformId, Day = day, AgentId = agentId, SeatId = seatId };
+            }
+
+            return row;
+        }
+
+        foreach (var order in workOrders)
+        {
+            if (order.AgentId is not { } agentId)
+            {
+                continue;
+            }
+
+            var row = Row(agentId, order.SeatId ?? 0);
+            row.WorkOrdersCreated++;
+            var (completed, onTime) = CompletionOf(order);
+            if (completed)
+            {
+                row.WorkOrdersCompleted++;
+                if (onTime)
+                {
+                    row.CompletedOnTime++;
+                }
+            }
+        }
+
+        var (dayStart, dayEnd) = KpiDefinitions.DayBounds(day);
+        var openUntil = now is { } n && n < dayEnd ? n : dayEnd;
+        foreach (var session in seatSessions)
+        {
+            var start = session.SignedInAt > dayStart ? session.SignedInAt : dayStart;
+            var end = session.SignedOutAt ?? openUntil;
+            if (end > dayEnd)
+            {
+                end = dayEnd;
+            }
+
+            var seconds = end > start ? (long)Math.Round((end - start).TotalSeconds) : 0;
+            var startedToday = session.SignedInAt >= dayStart && session.SignedInAt < dayEnd;
+            if (seconds == 0 && !startedToday)
+            {
+                continue;
+            }
+
+            var row = Row(session.AgentId, session.SeatId);
+            row.SignedInSeconds += seconds;
+            if (startedToday)
+            {
+                row.Sessions++;
+            }
+        }
+
+        return [.. rows.Values.OrderBy(r => r.AgentId).ThenBy(r => r.SeatId)];
     }
 
     /// <summary>
@@ -294,10 +378,11 @@ public static class RollupBuilder
     /// delete keeps its own (newer) mark and is recomputed again; a change committed before it is in the read. Either
     /// way nothing is missed, and replacing (not adding to) a day means nothing is counted twice.
     /// </summary>
-    public static async Task RecomputeAsync(AppDbContext db, int platformId, DateOnly day, long upToMark, TimeSpan repeatWindow, CancellationToken cancellationToken)
+    public static async Task RecomputeAsync(AppDbContext db, int platformId, DateOnly day, long upToMark, TimeSpan repeatWindow, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         await db.RollupMarks.Where(m => m.PlatformId == platformId && m.Day == day && m.Id <= upToMark).ExecuteDeleteAsync(cancellationToken);
-        var rollup = await ComputeAsync(db, platformId, day, repeatWindow, cancellationToken);
+        var rollup = await ComputeAsync(db, platformId, day, repeatWindow, now, cancellationToken);
         await ReplaceAsync(db, platformId, day, rollup, cancellationToken);
         await RecomputeMonthAsync(db, platformId, WorkOrderMonthStat.MonthOf(day), cancellationToken);
     }
@@ -326,7 +411,9 @@ public static class RollupBuilder
         db.ChangeTracker.Clear();
     }
 
-    public static async Task<DayRollup> ComputeAsync(AppDbContext db, int platformId, DateOnly day, TimeSpan repeatWindow, CancellationToken cancellationToken)
+    /// <summary>The day's rows from its raw records; <paramref name="now"/> ends the seat sessions still open.</summary>
+    public static async Task<DayRollup> ComputeAsync(AppDbContext db, int platformId, DateOnly day, TimeSpan repeatWindow, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var (from, to) = KpiDefinitions.DayBounds(day);
         var serviceRegion = await db.Platforms.IgnoreQueryFilters().AsNoTracking().Where(p => p.Id == platformId)
@@ -345,9 +432,14 @@ public static class RollupBuilder
         var orders = await db.WorkOrders.IgnoreQueryFilters().AsNoTracking()
             .Where(w => w.PlatformId == platformId && w.CreatedAt >= from && w.CreatedAt < to)
             .Select(w => new WorkOrderFacts(w.Id, w.CategoryCode, w.Channel, w.Type, w.Status, w.Outcome, w.CreatedAt, w.DueAt, w.CompletedAt,
-                w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType, w.Question))
+                w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType, w.Question, w.AgentId, w.SeatId))
             .ToListAsync(cancellationToken);
-        return Build(platformId, day, serviceRegion, calls, orders, RepeatDetector(calls, before, repeatWindow));
+        // Sessions overlapping the day: started before its end and not signed out before its start.
+        var sessions = await db.SeatSessions.IgnoreQueryFilters().AsNoTracking()
+            .Where(s => s.PlatformId == platformId && s.SignedInAt < to && (s.SignedOutAt == null || s.SignedOutAt > from))
+            .Select(s => new SeatSessionFacts(s.AgentId, s.SeatId, s.SignedInAt, s.SignedOutAt))
+            .ToListAsync(cancellationToken);
+        return Build(platformId, day, serviceRegion, calls, orders, RepeatDetector(calls, before, repeatWindow), seatSessions: sessions, now: now);
     }
 
     private static async Task ReplaceAsync(AppDbContext db, int platformId, DateOnly day, DayRollup rollup, CancellationToken cancellationToken)
@@ -359,12 +451,14 @@ public static class RollupBuilder
         await db.WorkOrderRegionStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.TermDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         await db.PlatformDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
+        await db.AgentDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId && s.Day == day).ExecuteDeleteAsync(cancellationToken);
         db.CallDayStats.AddRange(rollup.Calls);
         db.CallHourStats.AddRange(rollup.Hours);
         db.CallRegionStats.AddRange(rollup.Regions);
         db.WorkOrderDayStats.AddRange(rollup.WorkOrders);
         db.WorkOrderRegionStats.AddRange(rollup.WorkOrderRegions);
         db.TermDayStats.AddRange(rollup.Terms ?? []);
+        db.AgentDayStats.AddRange(rollup.Agents ?? []);
         if (rollup.Calls.Count > 0 || rollup.WorkOrders.Count > 0)
         {
             db.PlatformDayStats.Add(rollup.Total(platformId, day));

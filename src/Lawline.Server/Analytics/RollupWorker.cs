@@ -114,7 +114,7 @@ public sealed partial class RollupWorker(IServiceScopeFactory scopes, IOptions<A
                 scope.ServiceProvider.GetRequiredService<CurrentUser>().ActAsSystem("rollups");
                 var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
                 await using var transaction = await db.BeginWriteAsync(cancellationToken);
-                await RollupBuilder.RecomputeAsync(db, platformId, day, batch.Item1, window, cancellationToken);
+                await RollupBuilder.RecomputeAsync(db, platformId, day, batch.Item1, window, time.GetUtcNow(), cancellationToken);
                 if (beforeCommit is not null)
                 {
                     await beforeCommit(platformId, day);
@@ -145,7 +145,7 @@ public sealed partial class RollupWorker(IServiceScopeFactory scopes, IOptions<A
     }
 
     /// <summary>
-    /// Rebuilds the rollups from the raw records: marks every day of every platform from its first record to its last
+    /// Rebuilds the rollups from the raw records: marks every day of every platform from its first record (call, work order or seat session) to its last
     /// (and every day that has rollups, so days whose records are gone are emptied), then drains.
     /// </summary>
     public async Task<int> RebuildAsync(CancellationToken cancellationToken)
@@ -160,10 +160,15 @@ public sealed partial class RollupWorker(IServiceScopeFactory scopes, IOptions<A
                     .Select(s => s.Day).Distinct().ToListAsync(cancellationToken));
                 days.UnionWith(await db.WorkOrderDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId)
                     .Select(s => s.Day).Distinct().ToListAsync(cancellationToken));
+                days.UnionWith(await db.AgentDayStats.IgnoreQueryFilters().Where(s => s.PlatformId == platformId)
+                    .Select(s => s.Day).Distinct().ToListAsync(cancellationToken));
                 var calls = db.CallRecords.IgnoreQueryFilters().Where(c => c.PlatformId == platformId);
                 var orders = db.WorkOrders.IgnoreQueryFilters().Where(w => w.PlatformId == platformId);
-                var first = Min(await calls.MinAsync(c => (DateTimeOffset?)c.ArrivedAt, cancellationToken), await orders.MinAsync(w => (DateTimeOffset?)w.CreatedAt, cancellationToken));
-                var last = Max(await calls.MaxAsync(c => (DateTimeOffset?)c.ArrivedAt, cancellationToken), await orders.MaxAsync(w => (DateTimeOffset?)w.CreatedAt, cancellationToken));
+                var sessions = db.SeatSessions.IgnoreQueryFilters().Where(s => s.PlatformId == platformId);
+                var first = Min(Min(await calls.MinAsync(c => (DateTimeOffset?)c.ArrivedAt, cancellationToken), await orders.MinAsync(w => (DateTimeOffset?)w.CreatedAt, cancellationToken)),
+                    await sessions.MinAsync(s => (DateTimeOffset?)s.SignedInAt, cancellationToken));
+                var last = Max(Max(await calls.MaxAsync(c => (DateTimeOffset?)c.ArrivedAt, cancellationToken), await orders.MaxAsync(w => (DateTimeOffset?)w.CreatedAt, cancellationToken)),
+                    Max(await sessions.MaxAsync(s => (DateTimeOffset?)s.SignedInAt, cancellationToken), await sessions.MaxAsync(s => s.SignedOutAt, cancellationToken)));
                 if (first is { } from && last is { } to)
                 {
                     for (var day = KpiDefinitions.DayOf(from); day <= KpiDefinitions.DayOf(to); day = day.AddDays(1))

@@ -250,6 +250,40 @@ public sealed class WorkOrderRegionStat : IPlatformOwned, INotAudited
     public int Created { get; set; }
 }
 
+/// <summary>
+/// One agent's day at one seat (0: work orders registered without a seat): the work orders they registered that Beijing
+/// day, counted on the creation day like <see cref="WorkOrderDayStat"/> (so completion is "of those created, how many
+/// are completed"), and attendance from their <see cref="SeatSession"/>s clipped to the day.
+/// </summary>
+public sealed class AgentDayStat : IPlatformOwned, INotAudited
+{
+    public long Id { get; set; }
+
+    public int PlatformId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public int AgentId { get; set; }
+
+    /// <summary>The seat; 0 for work orders registered without one.</summary>
+    public int SeatId { get; set; }
+
+    public int WorkOrdersCreated { get; set; }
+
+    public int WorkOrdersCompleted { get; set; }
+
+    public int CompletedOnTime { get; set; }
+
+    /// <summary>
+    /// Seconds signed in at the seat within the day; a session still open counts up to the time the day was recomputed
+    /// (or the day's end, whichever is first).
+    /// </summary>
+    public long SignedInSeconds { get; set; }
+
+    /// <summary>Seat sessions that started that day.</summary>
+    public int Sessions { get; set; }
+}
+
 internal sealed class RollupConfiguration :
     IEntityTypeConfiguration<RollupMark>,
     IEntityTypeConfiguration<CallDayStat>,
@@ -257,7 +291,8 @@ internal sealed class RollupConfiguration :
     IEntityTypeConfiguration<CallRegionStat>,
     IEntityTypeConfiguration<WorkOrderDayStat>,
     IEntityTypeConfiguration<WorkOrderMonthStat>,
-    IEntityTypeConfiguration<WorkOrderRegionStat>
+    IEntityTypeConfiguration<WorkOrderRegionStat>,
+    IEntityTypeConfiguration<AgentDayStat>
 {
     public void Configure(EntityTypeBuilder<RollupMark> builder)
     {
@@ -307,6 +342,12 @@ internal sealed class RollupConfiguration :
         builder.Property(s => s.Province).HasMaxLength(32);
         builder.Property(s => s.City).HasMaxLength(32);
         builder.HasIndex(s => new { s.PlatformId, s.Day, s.Province, s.City, s.CallerType }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<AgentDayStat> builder)
+    {
+        builder.ToTable("AgentDayStats");
+        builder.HasIndex(s => new { s.PlatformId, s.Day, s.AgentId, s.SeatId }).IsUnique();
     }
 }
 

@@ -66,6 +66,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
     public DbSet<Analytics.WorkOrderMonthStat> WorkOrderMonthStats => Set<Analytics.WorkOrderMonthStat>();
     public DbSet<Analytics.WorkOrderRegionStat> WorkOrderRegionStats => Set<Analytics.WorkOrderRegionStat>();
     public DbSet<Analytics.PlatformDayStat> PlatformDayStats => Set<Analytics.PlatformDayStat>();
+    public DbSet<Analytics.AgentDayStat> AgentDayStats => Set<Analytics.AgentDayStat>();
     public DbSet<Satisfaction.SatisfactionRating> SatisfactionRatings => Set<Satisfaction.SatisfactionRating>();
     public DbSet<Satisfaction.CallbackRule> CallbackRules => Set<Satisfaction.CallbackRule>();
     public DbSet<CallbackAttempt> CallbackAttempts => Set<CallbackAttempt>();
@@ -154,6 +155,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Current
         FilterByPlatform<Analytics.WorkOrderMonthStat>(builder);
         FilterByPlatform<Analytics.WorkOrderRegionStat>(builder);
         FilterByPlatform<Analytics.PlatformDayStat>(builder);
+        FilterByPlatform<Analytics.AgentDayStat>(builder);
         FilterByPlatform<Satisfaction.SatisfactionRating>(builder);
         FilterByPlatform<Satisfaction.CallbackRule>(builder);
         FilterByPlatform<CallbackAttempt>(builder);

@@ -102,6 +102,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             (await db.WorkOrderRegionStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1);
         ids.Term = (await db.TermDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1;
         ids.Total = (await db.PlatformDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1;
+        ids.AgentDay = (await db.AgentDayStats.IgnoreQueryFilters().MaxAsync(s => (long?)s.Id, cancellationToken) ?? 0) + 1;
 
         // One connection for the whole run; on SQLite, bulk-load settings for it (a crash mid-run loses only the
         // synthetic rows of the batch being written, which is then simply generated again into a new platform).
@@ -208,6 +209,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         public long OrderRegion { get; set; } = OrderRegion;
         public long Term { get; set; } = 1;
         public long Total { get; set; } = 1;
+        public long AgentDay { get; set; } = 1;
     }
 
     private sealed class Batch
@@ -221,6 +223,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         public List<WorkOrderRegionStat> OrderRegions { get; } = [];
         public List<TermDayStat> Terms { get; } = [];
         public List<PlatformDayStat> Totals { get; } = [];
+        public List<AgentDayStat> AgentDays { get; } = [];
     }
 
     private sealed class Writers(AppDbContext db)
@@ -234,6 +237,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         private readonly BulkInserter<WorkOrderRegionStat> _orderRegions = new(db);
         private readonly BulkInserter<TermDayStat> _terms = new(db);
         private readonly BulkInserter<PlatformDayStat> _totals = new(db);
+        private readonly BulkInserter<AgentDayStat> _agentDays = new(db);
 
         public async Task WriteAsync(AppDbContext context, Batch batch, CancellationToken cancellationToken)
         {
@@ -247,6 +251,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             await _orderRegions.InsertAsync(context, batch.OrderRegions, cancellationToken);
             await _terms.InsertAsync(context, batch.Terms, cancellationToken);
             await _totals.InsertAsync(context, batch.Totals, cancellationToken);
+            await _agentDays.InsertAsync(context, batch.AgentDays, cancellationToken);
         }
 
         public async Task ResetIdentitiesAsync(AppDbContext context, CancellationToken cancellationToken)
@@ -260,6 +265,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
             await _orderRegions.ResetIdentityAsync(context, cancellationToken);
             await _terms.ResetIdentityAsync(context, cancellationToken);
             await _totals.ResetIdentityAsync(context, cancellationToken);
+            await _agentDays.ResetIdentityAsync(context, cancellationToken);
         }
     }
 
@@ -374,7 +380,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         var callFacts = dayCalls.Select(c => new CallFacts(c.Id, c.Channel, c.CallerNumber, c.CallerProvince, c.CallerCity, c.ArrivedAt, c.SkillCode,
             c.QueuedAt, c.AgentId, c.AnsweredAt, c.AbandonedIn, c.CallbackRequestedAt, c.TalkEndedAt, c.WrapUpEndedAt, c.Rating)).ToList();
         var orderFacts = dayOrders.Select(w => new WorkOrderFacts(w.Id, w.CategoryCode, w.Channel, w.Type, w.Status, w.Outcome, w.CreatedAt, w.DueAt,
-            w.CompletedAt, w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType, w.Question)).ToList();
+            w.CompletedAt, w.HandOverBody, w.EscalatedToAgentId, w.ReopenCount, w.Rating, w.CallerProvince, w.CallerCity, w.CallerType, w.Question, w.AgentId, w.SeatId)).ToList();
         var rollup = RollupBuilder.Build(platform.Id, day, platform.ServiceRegion, callFacts, orderFacts, RollupBuilder.RepeatDetector(callFacts, before, window), TermsOf);
         foreach (var s in rollup.Calls) { s.Id = ids.CallDay++; batch.CallDays.Add(s); }
         foreach (var s in rollup.Hours) { s.Id = ids.CallHour++; batch.CallHours.Add(s); }
@@ -382,6 +388,7 @@ public sealed class HistoryGenerator(AppDbContext db, TimeProvider clock, ILogge
         foreach (var s in rollup.WorkOrders) { s.Id = ids.OrderDay++; batch.OrderDays.Add(s); }
         foreach (var s in rollup.WorkOrderRegions) { s.Id = ids.OrderRegion++; batch.OrderRegions.Add(s); }
         foreach (var s in rollup.Terms ?? []) { s.Id = ids.Term++; batch.Terms.Add(s); }
+        foreach (var s in rollup.Agents ?? []) { s.Id = ids.AgentDay++; batch.AgentDays.Add(s); }
         if (rollup.Calls.Count > 0 || rollup.WorkOrders.Count > 0)
         {
             var total = rollup.Total(platform.Id, day);
