@@ -47,6 +47,8 @@ internal static class AnalyticsBenchMain
         var runs = int.Parse(Get("--runs", "3"), CultureInfo.InvariantCulture);
         var queries = int.Parse(Get("--queries", "60"), CultureInfo.InvariantCulture);
         var naiveQueries = int.Parse(Get("--naive-queries", "6"), CultureInfo.InvariantCulture);
+        // --only topics|satisfaction: time one page's query alone, period by period (for profiling).
+        var only = Get("--only", "");
         var reportRuns = int.Parse(Get("--reports", "5"), CultureInfo.InvariantCulture);
         var platformCode = Get("--platform", "SYNBJ");
         var results = Get("--results", Path.Combine("bench", "Lawline.AnalyticsBench", "results"));
@@ -75,6 +77,22 @@ internal static class AnalyticsBenchMain
                     var kpis = services.GetRequiredService<KpiService>();
                     var breakdowns = services.GetRequiredService<AnalyticsBreakdowns>();
                     var grain = kind is "day" or "week" or "month" ? TrendGrain.Day : kind == "quarter" ? TrendGrain.Week : TrendGrain.Month;
+                    if (only.Length > 0)
+                    {
+                        if (only == "topics")
+                        {
+                            await Time(timings, "hot topics", () => services.GetRequiredService<HotTopicService>().ReportAsync(platformId, from, to, null, null, CancellationToken.None));
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind} {from}..{to}: hot topics {timings["hot topics"][^1]:F0} ms"));
+                        }
+                        else
+                        {
+                            await Time(timings, "satisfaction by lawyer", () => services.GetRequiredService<SatisfactionKpis>().TableAsync(from, to, platformId, KpiGrouping.Agent, CancellationToken.None));
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind} {from}..{to}: satisfaction {timings["satisfaction by lawyer"][^1]:F0} ms"));
+                        }
+
+                        return;
+                    }
+
                     var page = Stopwatch.StartNew();
                     await Time(timings, "kpis", () => kpis.ReportAsync(platformId, from, to, CancellationToken.None));
                     await Time(timings, "trend", () => breakdowns.TrendAsync(platformId, from, to, grain, CancellationToken.None));
@@ -98,6 +116,11 @@ internal static class AnalyticsBenchMain
             {
                 Console.WriteLine("warm-up run done");
                 continue;
+            }
+
+            if (only.Length > 0)
+            {
+                return 0;
             }
 
             var summary = timings.ToDictionary(t => t.Key, t => (Percentile(t.Value, 0.5), Percentile(t.Value, 0.95), t.Value.Max()));

@@ -105,9 +105,7 @@ public sealed class HotTopicService(AppDbContext db, KpiService kpis, CurrentUse
                 && o.Count == r.Count && o.Before == r.Before))
             .Take(TermsShown).ToList();
         var top = rows.OrderByDescending(r => r.Count).ThenBy(r => r.Term, StringComparer.Ordinal).Take(TermsShown).ToList();
-        var (fromInstant, _) = KpiDefinitions.DayBounds(start);
-        var (_, toInstant) = KpiDefinitions.DayBounds(end);
-        var examples = await ExamplesAsync(ids, [.. rising.Select(r => r.Term)], fromInstant, toInstant, cancellationToken);
+        var examples = await ExamplesAsync(ids, [.. rising.Select(r => r.Term)], start, end, cancellationToken);
         var risingRows = rising.Select(r => new RisingTerm(r.Term, r.Count, r.Before, r.Ratio, r.Growth, examples[r.Term])).ToList();
 
         return new TopicReport(name, start, end, baseStart, baseEnd, risingRows,
@@ -145,50 +143,62 @@ public sealed class HotTopicService(AppDbContext db, KpiService kpis, CurrentUse
     }
 
     /// <summary>How many of the period's newest work orders are searched in memory for examples before asking the database per term.</summary>
-    private const int ExampleWindow = 2000;
+    private const int ExampleWindow = 5000;
 
     /// <summary>
     /// The newest work orders of the period whose question mentions each term: first among the period's newest
-    /// <see cref="ExampleWindow"/> work orders in one read (a rising term is, by definition, frequent there), then, for a
-    /// term still short of examples, by a bounded search of its own.
+    /// <see cref="ExampleWindow"/> work orders in one read (a rising term is, by definition, frequent there); a term still
+    /// short of examples is looked for on its busiest day of the period (from the day rollup), so no search ever reads
+    /// more than one day of questions.
     /// </summary>
-    private async Task<Dictionary<string, IReadOnlyList<TopicExample>>> ExamplesAsync(IReadOnlyList<int> ids, IReadOnlyList<string> terms, DateTimeOffset from,
-        DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, IReadOnlyList<TopicExample>>> ExamplesAsync(IReadOnlyList<int> ids, IReadOnlyList<string> terms, DateOnly from,
+        DateOnly to, CancellationToken cancellationToken)
     {
         static TopicExample Example(int id, string number, string question, DateTimeOffset at)
             => new(id, number, question.Length <= 120 ? question : question[..120] + "…", at);
 
         var result = terms.ToDictionary(t => t, _ => new List<TopicExample>(), StringComparer.Ordinal);
-        if (terms.Count == 0)
+        if (terms.Count > 0)
         {
-            return result.ToDictionary(r => r.Key, r => (IReadOnlyList<TopicExample>)r.Value, StringComparer.Ordinal);
-        }
-
-        var newest = await db.WorkOrders.AsNoTracking()
-            .Where(w => ids.Contains(w.PlatformId) && w.CreatedAt >= from && w.CreatedAt < to)
-            .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(ExampleWindow)
-            .Select(w => new { w.Id, w.Number, w.Question, w.CreatedAt })
-            .ToListAsync(cancellationToken);
-        foreach (var order in newest)
-        {
-            foreach (var (term, examples) in result)
-            {
-                if (examples.Count < ExamplesPerTerm && order.Question.Contains(term, StringComparison.Ordinal))
-                {
-                    examples.Add(Example(order.Id, order.Number, order.Question, order.CreatedAt));
-                }
-            }
-        }
-
-        foreach (var (term, examples) in result.Where(r => r.Value.Count < ExamplesPerTerm && newest.Count == ExampleWindow))
-        {
-            var known = examples.Select(e => e.WorkOrderId).ToList();
-            var more = await db.WorkOrders.AsNoTracking()
-                .Where(w => ids.Contains(w.PlatformId) && w.CreatedAt >= from && w.CreatedAt < to && w.Question.Contains(term) && !known.Contains(w.Id))
-                .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(ExamplesPerTerm - examples.Count)
+            var (start, _) = KpiDefinitions.DayBounds(from);
+            var (_, end) = KpiDefinitions.DayBounds(to);
+            // Ordered by creation time alone, so the read walks the (platform, creation time) index backwards.
+            var newest = await db.WorkOrders.AsNoTracking()
+                .Where(w => ids.Contains(w.PlatformId) && w.CreatedAt >= start && w.CreatedAt < end)
+                .OrderByDescending(w => w.CreatedAt).Take(ExampleWindow)
                 .Select(w => new { w.Id, w.Number, w.Question, w.CreatedAt })
                 .ToListAsync(cancellationToken);
-            examples.AddRange(more.Select(w => Example(w.Id, w.Number, w.Question, w.CreatedAt)));
+            foreach (var order in newest)
+            {
+                foreach (var (term, examples) in result)
+                {
+                    if (examples.Count < ExamplesPerTerm && order.Question.Contains(term, StringComparison.Ordinal))
+                    {
+                        examples.Add(Example(order.Id, order.Number, order.Question, order.CreatedAt));
+                    }
+                }
+            }
+
+            foreach (var (term, examples) in result.Where(r => r.Value.Count < ExamplesPerTerm && newest.Count == ExampleWindow))
+            {
+                var busiest = await db.TermDayStats.AsNoTracking()
+                    .Where(s => ids.Contains(s.PlatformId) && s.Term == term && s.Day >= from && s.Day <= to)
+                    .OrderByDescending(s => s.Orders).ThenByDescending(s => s.Day).Select(s => (DateOnly?)s.Day)
+                    .FirstOrDefaultAsync(cancellationToken);
+                if (busiest is not { } day)
+                {
+                    continue;
+                }
+
+                var (dayStart, dayEnd) = KpiDefinitions.DayBounds(day);
+                var known = examples.Select(e => e.WorkOrderId).ToList();
+                var more = await db.WorkOrders.AsNoTracking()
+                    .Where(w => ids.Contains(w.PlatformId) && w.CreatedAt >= dayStart && w.CreatedAt < dayEnd && w.Question.Contains(term) && !known.Contains(w.Id))
+                    .OrderByDescending(w => w.CreatedAt).Take(ExamplesPerTerm - examples.Count)
+                    .Select(w => new { w.Id, w.Number, w.Question, w.CreatedAt })
+                    .ToListAsync(cancellationToken);
+                examples.AddRange(more.Select(w => Example(w.Id, w.Number, w.Question, w.CreatedAt)));
+            }
         }
 
         return result.ToDictionary(r => r.Key, r => (IReadOnlyList<TopicExample>)r.Value, StringComparer.Ordinal);
