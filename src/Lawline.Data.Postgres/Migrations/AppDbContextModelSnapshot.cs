@@ -2895,6 +2895,8 @@ namespace Lawline.Data.Postgres.Migrations
 
                     b.HasIndex("Status", "DueAt");
 
+                    b.HasIndex("PlatformId", "Channel", "CreatedAt");
+
                     b.ToTable("WorkOrders");
                 });
 

@@ -2793,6 +2793,8 @@ namespace Lawline.Data.Sqlite.Migrations
 
                     b.HasIndex("Status", "DueAt");
 
+                    b.HasIndex("PlatformId", "Channel", "CreatedAt");
+
                     b.ToTable("WorkOrders");
                 });
 

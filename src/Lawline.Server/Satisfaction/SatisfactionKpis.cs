@@ -138,13 +138,14 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
             rows = [];
             foreach (var (first, next) in Periods(from, to.AddDays(1), grouping))
             {
-                var counts = await TotalAsync(platforms.Keys, StartOf(first), StartOf(next), cancellationToken);
+                var tallies = await PeriodTallyAsync(platforms.Keys, first, next.AddDays(-1), KpiGrouping.Platform, cancellationToken);
+                var counts = tallies.Values.Aggregate(SatisfactionCounts.Zero, (sum, c) => sum.Add(c));
                 rows.Add(new SatisfactionKpiRow(null, null, first, PeriodLabel(first, next, grouping), counts));
             }
         }
         else
         {
-            rows = await GroupedAsync(platforms, start, end, grouping, cancellationToken);
+            rows = await GroupedAsync(platforms, from, to, grouping, cancellationToken);
         }
 
         var total = rows.Aggregate(SatisfactionCounts.Zero, (sum, r) => sum.Add(r.Counts));
@@ -237,8 +238,11 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
 
     // ---------------------------------------------------------------- queries
 
+    /// <summary>Every channel but the phone, written into the SQL as constants so the (platform, channel, time) index is used.</summary>
+    private static readonly WorkOrderChannel[] OtherChannels = [.. Enum.GetValues<WorkOrderChannel>().Where(c => c != WorkOrderChannel.Phone)];
+
     private IQueryable<WorkOrder> NonPhoneOrders() => db.WorkOrders.AsNoTracking()
-        .Where(w => w.Channel != WorkOrderChannel.Phone && !db.CallRecords.Any(c => c.WorkOrderId == w.Id));
+        .Where(w => EF.Constant(OtherChannels).Contains(w.Channel) && !db.CallRecords.Any(c => c.WorkOrderId == w.Id));
 
     /// <summary>The services of the period, phone and other, in one shape.</summary>
     private IQueryable<ServiceRow> PhoneServices(IReadOnlyCollection<int> platforms, DateTimeOffset start, DateTimeOffset end, bool withSeat)
@@ -279,12 +283,6 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
                Done = t.Status == CallbackStatus.Done,
            };
 
-    private async Task<SatisfactionCounts> TotalAsync(IReadOnlyCollection<int> platforms, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
-    {
-        var tallies = await TallyAsync(platforms, start, end, r => (int?)r.PlatformId, c => (int?)c.PlatformId, cancellationToken);
-        return tallies.Values.Aggregate(SatisfactionCounts.Zero, (sum, c) => sum.Add(c));
-    }
-
     private async Task<SatisfactionCounts> AgentAsync(IReadOnlyCollection<int> platforms, int agentId, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
         var phone = await CountAsync(PhoneServices(platforms, start, end, false).Where(r => r.AgentId == agentId), cancellationToken);
@@ -311,7 +309,7 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
         return counts.Aggregate(SatisfactionCounts.Zero, (sum, c) => sum.Add(c));
     }
 
-    private async Task<List<SatisfactionKpiRow>> GroupedAsync(Dictionary<int, string> platforms, DateTimeOffset start, DateTimeOffset end, KpiGrouping grouping,
+    private async Task<List<SatisfactionKpiRow>> GroupedAsync(Dictionary<int, string> platforms, DateOnly from, DateOnly to, KpiGrouping grouping,
         CancellationToken cancellationToken)
     {
         var ids = platforms.Keys;
@@ -319,14 +317,14 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
         {
             case KpiGrouping.Platform:
             {
-                var tallies = await TallyAsync(ids, start, end, r => (int?)r.PlatformId, c => (int?)c.PlatformId, cancellationToken);
+                var tallies = await PeriodTallyAsync(ids, from, to, grouping, cancellationToken);
                 return [.. tallies.Select(t => new SatisfactionKpiRow(t.Key.Id, null, null, platforms.GetValueOrDefault(t.Key.Id!.Value, $"#{t.Key.Id}"), t.Value))
                     .OrderBy(r => r.Label, StringComparer.Ordinal)];
             }
 
             case KpiGrouping.Agent:
             {
-                var tallies = await TallyAsync(ids, start, end, r => r.AgentId, c => c.AgentId, cancellationToken);
+                var tallies = await PeriodTallyAsync(ids, from, to, grouping, cancellationToken);
                 var keys = tallies.Keys.Select(k => k.Id).OfType<int>().ToList();
                 var names = await db.Agents.AsNoTracking().Where(a => keys.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
                 return Rows(tallies, id => id is { } a ? names.GetValueOrDefault(a, $"#{a}") : "—");
@@ -334,7 +332,8 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
 
             case KpiGrouping.Seat:
             {
-                var tallies = await TallyAsync(ids, start, end, r => r.SeatId, c => c.SeatId, cancellationToken, withSeat: true);
+                // A call's seat is its work order's: read from the raw records (the call rollup has no seat).
+                var tallies = await TallyAsync(ids, StartOf(from), StartOf(to.AddDays(1)), r => r.SeatId, c => c.SeatId, cancellationToken, withSeat: true);
                 var keys = tallies.Keys.Select(k => k.Id).OfType<int>().ToList();
                 var names = await db.Seats.AsNoTracking().Where(s => keys.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Code + " " + s.Name, cancellationToken);
                 return Rows(tallies, id => id is { } s ? names.GetValueOrDefault(s, $"#{s}") : "—");
@@ -343,25 +342,7 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
             case KpiGrouping.Skill:
             {
                 // Services without a skill (other channels, calls that skipped the menu) make one row with a null code.
-                var phone = await TallyOneAsync(PhoneServices(ids, start, end, false), r => r.SkillCode, cancellationToken);
-                var other = await TallyOneAsync(OtherServices(ids, start, end), r => r.PlatformId, cancellationToken);
-                var callbacks = await TallyCallbacksAsync(Callbacks(ids, start, end), c => c.SkillCode, cancellationToken);
-                var merged = new Dictionary<GroupKey, SatisfactionCounts>();
-                foreach (var (key, value) in phone)
-                {
-                    Merge(merged, new GroupKey(null, key), value);
-                }
-
-                foreach (var (_, value) in other)
-                {
-                    Merge(merged, new GroupKey(null, null), value);
-                }
-
-                foreach (var (key, value) in callbacks)
-                {
-                    Merge(merged, new GroupKey(null, key), value);
-                }
-
+                var merged = await PeriodTallyAsync(ids, from, to, grouping, cancellationToken);
                 var names = (await db.Skills.AsNoTracking().Select(s => new { s.Code, s.Name }).ToListAsync(cancellationToken))
                     .GroupBy(s => s.Code).ToDictionary(g => g.Key, g => g.First().Name);
                 return [.. merged.Select(m => m.Key.Code is not { } code
@@ -372,6 +353,109 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(grouping), grouping, null);
+        }
+    }
+
+    /// <summary>
+    /// The services, ratings and 回访 of the Beijing days <paramref name="from"/>..<paramref name="to"/> by platform, agent
+    /// or skill. Phone services come from the call rollup (<see cref="Analytics.CallDayStat"/>: answered inbound calls by
+    /// arrival day, skill and agent, with their current ratings) for every settled day — before today, with no change
+    /// waiting for the rollup worker — and from the raw call records for the others, so the figures are exact and today's
+    /// are live while a year stays 365 small reads. Other channels and 回访 are few and read raw.
+    /// </summary>
+    private async Task<Dictionary<GroupKey, SatisfactionCounts>> PeriodTallyAsync(IReadOnlyCollection<int> platforms, DateOnly from, DateOnly to,
+        KpiGrouping grouping, CancellationToken cancellationToken)
+    {
+        GroupKey Key(int platformId, int? agentId, string? skill) => grouping switch
+        {
+            KpiGrouping.Agent => new GroupKey(agentId, null),
+            KpiGrouping.Skill => new GroupKey(null, skill),
+            _ => new GroupKey(platformId, null),
+        };
+
+        var merged = new Dictionary<GroupKey, SatisfactionCounts>();
+        var today = Today;
+        var pending = (await db.RollupMarks.AsNoTracking().Where(m => platforms.Contains(m.PlatformId) && m.Day >= from && m.Day <= to)
+            .Select(m => m.Day).Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        foreach (var (first, last, settled) in Runs(from, to, day => day < today && !pending.Contains(day)))
+        {
+            if (settled)
+            {
+                var rows = await db.CallDayStats.AsNoTracking()
+                    .Where(s => platforms.Contains(s.PlatformId) && s.Day >= first && s.Day <= last && s.Answered > 0)
+                    .GroupBy(s => new { s.PlatformId, s.AgentId, s.SkillCode })
+                    .Select(g => new
+                    {
+                        g.Key.PlatformId, g.Key.AgentId, g.Key.SkillCode, Answered = g.Sum(s => s.Answered), Rated = g.Sum(s => s.Rated),
+                        Satisfied = g.Sum(s => s.Satisfied), Basically = g.Sum(s => s.BasicallySatisfied), Dissatisfied = g.Sum(s => s.Dissatisfied),
+                    })
+                    .ToListAsync(cancellationToken);
+                foreach (var r in rows)
+                {
+                    Merge(merged, Key(r.PlatformId, r.AgentId == 0 ? null : r.AgentId, r.SkillCode.Length == 0 ? null : r.SkillCode),
+                        new SatisfactionCounts(r.Answered, r.Rated, r.Satisfied, r.Basically, r.Dissatisfied, 0, 0));
+                }
+            }
+            else
+            {
+                var rows = await PhoneServices(platforms, StartOf(first), StartOf(last.AddDays(1)), false)
+                    .GroupBy(r => new { r.PlatformId, r.AgentId, r.SkillCode })
+                    .Select(g => new
+                    {
+                        g.Key.PlatformId, g.Key.AgentId, g.Key.SkillCode, Answered = g.Count(), Rated = g.Count(r => r.Rating != null),
+                        Satisfied = g.Count(r => r.Rating == CallRating.Satisfied), Basically = g.Count(r => r.Rating == CallRating.BasicallySatisfied),
+                        Dissatisfied = g.Count(r => r.Rating == CallRating.Dissatisfied),
+                    })
+                    .ToListAsync(cancellationToken);
+                foreach (var r in rows)
+                {
+                    Merge(merged, Key(r.PlatformId, r.AgentId, string.IsNullOrEmpty(r.SkillCode) ? null : r.SkillCode),
+                        new SatisfactionCounts(r.Answered, r.Rated, r.Satisfied, r.Basically, r.Dissatisfied, 0, 0));
+                }
+            }
+        }
+
+        var start = StartOf(from);
+        var end = StartOf(to.AddDays(1));
+        foreach (var r in await OtherServices(platforms, start, end)
+                     .GroupBy(r => new { r.PlatformId, r.AgentId })
+                     .Select(g => new
+                     {
+                         g.Key.PlatformId, g.Key.AgentId, Answered = g.Count(), Rated = g.Count(r => r.Rating != null),
+                         Satisfied = g.Count(r => r.Rating == CallRating.Satisfied), Basically = g.Count(r => r.Rating == CallRating.BasicallySatisfied),
+                         Dissatisfied = g.Count(r => r.Rating == CallRating.Dissatisfied),
+                     })
+                     .ToListAsync(cancellationToken))
+        {
+            Merge(merged, Key(r.PlatformId, r.AgentId, null), new SatisfactionCounts(r.Answered, r.Rated, r.Satisfied, r.Basically, r.Dissatisfied, 0, 0));
+        }
+
+        foreach (var r in await Callbacks(platforms, start, end)
+                     .GroupBy(c => new { c.PlatformId, c.AgentId, c.SkillCode })
+                     .Select(g => new { g.Key.PlatformId, g.Key.AgentId, g.Key.SkillCode, Count = g.Count(), Done = g.Count(c => c.Done) })
+                     .ToListAsync(cancellationToken))
+        {
+            Merge(merged, Key(r.PlatformId, r.AgentId, r.SkillCode), SatisfactionCounts.Zero with { Callbacks = r.Count, CallbacksDone = r.Done });
+        }
+
+        return merged;
+    }
+
+    /// <summary>The days from..to as runs of consecutive days with the same answer to <paramref name="test"/>.</summary>
+    private static IEnumerable<(DateOnly First, DateOnly Last, bool Test)> Runs(DateOnly from, DateOnly to, Func<DateOnly, bool> test)
+    {
+        var first = from;
+        while (first <= to)
+        {
+            var value = test(first);
+            var last = first;
+            while (last < to && test(last.AddDays(1)) == value)
+            {
+                last = last.AddDays(1);
+            }
+
+            yield return (first, last, value);
+            first = last.AddDays(1);
         }
     }
 

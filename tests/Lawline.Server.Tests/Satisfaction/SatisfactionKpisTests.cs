@@ -124,6 +124,8 @@ public sealed class SatisfactionKpisTests(SharedInstallations installations) : I
         using var admin = await factory.AdminAsync();
         var s = await SeedAsync(factory, admin);
         using var supervisor = await factory.CreateUserAndSignInAsync(admin, s.City, LawlineRoles.Supervisor);
+        // Past days with nothing waiting for the rollup worker: the phone services come from the call rollup.
+        await factory.Services.GetRequiredService<Lawline.Server.Analytics.RollupWorker>().DrainAsync(CancellationToken.None);
 
         var byAgent = await supervisor.GetOkAsync<SatisfactionKpiTable>($"/api/satisfaction/kpis?{Period}&platformId={s.City}&groupBy=Agent");
         // The city rolls up its district: calls 1, 2, 3, 6, 7 and the web consultation.
@@ -171,6 +173,27 @@ public sealed class SatisfactionKpisTests(SharedInstallations installations) : I
         Assert.Equal(SatisfactionKpiExport.Headers, rows[0]);
         var total = rows[^1];
         Assert.Equal(["合计", "6", "5", "3", "1", "1", "83.33%", "80.00%", "60.00%", "2", "2", "1", "50.00%"], total);
+
+        // Days with a change still waiting for the rollup worker are read from the raw records: the same figures.
+        await factory.WithDatabaseAsync(async db =>
+        {
+            foreach (var platformId in new[] { s.City, s.District })
+            {
+                db.RollupMarks.Add(new Lawline.Server.Analytics.RollupMark { PlatformId = platformId, Day = new DateOnly(2025, 3, 10) });
+                db.RollupMarks.Add(new Lawline.Server.Analytics.RollupMark { PlatformId = platformId, Day = new DateOnly(2025, 3, 11) });
+            }
+
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        foreach (var (grouping, before) in new[] { ("Agent", byAgent), ("Skill", bySkill), ("Platform", byPlatform), ("Day", byDay) })
+        {
+            var raw = await supervisor.GetOkAsync<SatisfactionKpiTable>($"/api/satisfaction/kpis?{Period}&platformId={s.City}&groupBy={grouping}");
+            Assert.Equal(before.Rows, raw.Rows);
+            Assert.Equal(before.Total, raw.Total);
+        }
+
+        await factory.Services.GetRequiredService<Lawline.Server.Analytics.RollupWorker>().DrainAsync(CancellationToken.None);
     }
 
     [Theory, DatabaseData]

@@ -1,0 +1,27 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Lawline.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class WorkOrderChannelIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt",
+                table: "WorkOrders",
+                columns: new[] { "PlatformId", "Channel", "CreatedAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt",
+                table: "WorkOrders");
+        }
+    }
+}
