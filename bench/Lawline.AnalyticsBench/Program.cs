@@ -292,6 +292,7 @@ internal static class AnalyticsBenchMain
             builder.UseSetting("Knowledge:CatchUpInterval", "1.00:00:00");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Error");
+            builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", Environment.GetEnvironmentVariable("BENCH_SQL_LOG") ?? "Error");
         }
 
         public async Task<T> ReadAsync<T>(Func<AppDbContext, Task<T>> read)

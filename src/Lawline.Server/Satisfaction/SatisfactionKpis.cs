@@ -417,8 +417,10 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
 
         var start = StartOf(from);
         var end = StartOf(to.AddDays(1));
+        // Grouped on "agent or 0" so SQLite aggregates what the (platform, channel, time, agent, rating) index finds
+        // instead of walking the agent index in group order over every work order.
         foreach (var r in await OtherServices(platforms, start, end)
-                     .GroupBy(r => new { r.PlatformId, r.AgentId })
+                     .GroupBy(r => new { r.PlatformId, AgentId = r.AgentId ?? 0 })
                      .Select(g => new
                      {
                          g.Key.PlatformId, g.Key.AgentId, Answered = g.Count(), Rated = g.Count(r => r.Rating != null),
@@ -427,7 +429,7 @@ public sealed class SatisfactionKpis(AppDbContext db, TimeProvider clock)
                      })
                      .ToListAsync(cancellationToken))
         {
-            Merge(merged, Key(r.PlatformId, r.AgentId, null), new SatisfactionCounts(r.Answered, r.Rated, r.Satisfied, r.Basically, r.Dissatisfied, 0, 0));
+            Merge(merged, Key(r.PlatformId, r.AgentId == 0 ? null : r.AgentId, null), new SatisfactionCounts(r.Answered, r.Rated, r.Satisfied, r.Basically, r.Dissatisfied, 0, 0));
         }
 
         foreach (var r in await Callbacks(platforms, start, end)

@@ -34,8 +34,8 @@ internal sealed class WorkOrderConfiguration : IEntityTypeConfiguration<WorkOrde
         builder.HasMany(w => w.Attachments).WithOne().HasForeignKey(a => a.WorkOrderId).OnDelete(DeleteBehavior.Cascade);
         // The indexes the search and the caller history use.
         builder.HasIndex(w => new { w.PlatformId, w.CreatedAt });
-        // Other-channel services of a period (the satisfaction table) without reading the period's phone work orders.
-        builder.HasIndex(w => new { w.PlatformId, w.Channel, w.CreatedAt });
+        // Other-channel services of a period and their ratings (the satisfaction table) from the index alone.
+        builder.HasIndex(w => new { w.PlatformId, w.Channel, w.CreatedAt, w.AgentId, w.Rating });
         builder.HasIndex(w => w.CreatedAt);
         builder.HasIndex(w => new { w.OwnerUserId, w.CreatedAt });
         builder.HasIndex(w => new { w.CallerPhoneE164, w.CreatedAt });

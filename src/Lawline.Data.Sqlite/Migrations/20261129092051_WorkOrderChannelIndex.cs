@@ -11,16 +11,16 @@ namespace Lawline.Data.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateIndex(
-                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt",
+                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt_AgentId_Rating",
                 table: "WorkOrders",
-                columns: new[] { "PlatformId", "Channel", "CreatedAt" });
+                columns: new[] { "PlatformId", "Channel", "CreatedAt", "AgentId", "Rating" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt",
+                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt_AgentId_Rating",
                 table: "WorkOrders");
         }
     }
