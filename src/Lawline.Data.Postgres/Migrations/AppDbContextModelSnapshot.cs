@@ -2895,7 +2895,7 @@ namespace Lawline.Data.Postgres.Migrations
 
                     b.HasIndex("Status", "DueAt");
 
-                    b.HasIndex("PlatformId", "Channel", "CreatedAt", "AgentId", "Rating");
+                    b.HasIndex("PlatformId", "Channel", "CreatedAt", "AgentId", "Rating", "Id");
 
                     b.ToTable("WorkOrders");
                 });

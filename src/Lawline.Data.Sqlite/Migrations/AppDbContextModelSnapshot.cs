@@ -2793,7 +2793,7 @@ namespace Lawline.Data.Sqlite.Migrations
 
                     b.HasIndex("Status", "DueAt");
 
-                    b.HasIndex("PlatformId", "Channel", "CreatedAt", "AgentId", "Rating");
+                    b.HasIndex("PlatformId", "Channel", "CreatedAt", "AgentId", "Rating", "Id");
 
                     b.ToTable("WorkOrders");
                 });

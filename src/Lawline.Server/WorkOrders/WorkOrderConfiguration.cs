@@ -34,8 +34,9 @@ internal sealed class WorkOrderConfiguration : IEntityTypeConfiguration<WorkOrde
         builder.HasMany(w => w.Attachments).WithOne().HasForeignKey(a => a.WorkOrderId).OnDelete(DeleteBehavior.Cascade);
         // The indexes the search and the caller history use.
         builder.HasIndex(w => new { w.PlatformId, w.CreatedAt });
-        // Other-channel services of a period and their ratings (the satisfaction table) from the index alone.
-        builder.HasIndex(w => new { w.PlatformId, w.Channel, w.CreatedAt, w.AgentId, w.Rating });
+        // Other-channel services of a period and their ratings (the satisfaction table) from the index alone; the id for
+        // the "no call bound to it" probe (PostgreSQL indexes do not carry the key by themselves).
+        builder.HasIndex(w => new { w.PlatformId, w.Channel, w.CreatedAt, w.AgentId, w.Rating, w.Id });
         builder.HasIndex(w => w.CreatedAt);
         builder.HasIndex(w => new { w.OwnerUserId, w.CreatedAt });
         builder.HasIndex(w => new { w.CallerPhoneE164, w.CreatedAt });

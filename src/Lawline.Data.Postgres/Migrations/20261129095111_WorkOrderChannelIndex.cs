@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Lawline.Data.Sqlite.Migrations
+namespace Lawline.Data.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class WorkOrderChannelIndex : Migration
@@ -11,16 +11,16 @@ namespace Lawline.Data.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateIndex(
-                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt_AgentId_Rating",
+                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt_AgentId_Rating_Id",
                 table: "WorkOrders",
-                columns: new[] { "PlatformId", "Channel", "CreatedAt", "AgentId", "Rating" });
+                columns: new[] { "PlatformId", "Channel", "CreatedAt", "AgentId", "Rating", "Id" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt_AgentId_Rating",
+                name: "IX_WorkOrders_PlatformId_Channel_CreatedAt_AgentId_Rating_Id",
                 table: "WorkOrders");
         }
     }
